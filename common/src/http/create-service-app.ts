@@ -1,0 +1,51 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import cookieSession from 'cookie-session';
+import type { Logger } from '../log/logger';
+import { UnsupportedMediaTypeError } from '../errors/errors';
+import { requestContext } from './request-context';
+import { currentUser } from './current-user';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { healthRouter, type HealthOptions } from './health';
+
+export const SESSION_COOKIE_NAME = 'session';
+export const JSON_BODY_LIMIT = '100kb';
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  jwtPublicKey: string;
+  production: boolean;
+  health: HealthOptions;
+  /** Mounted after the common middleware and before the 404/error handlers. */
+  routes: Router | RequestHandler | Array<Router | RequestHandler>;
+}
+
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json')) throw new UnsupportedMediaTypeError();
+  next();
+};
+
+/** Every service's Express app has the same skeleton: request id + logs, JSON, session, user, routes, 404, errors. */
+export function createServiceApp(opts: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(healthRouter(opts.health));
+  app.use(requestContext(opts.logger));
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(
+    cookieSession({
+      name: SESSION_COOKIE_NAME,
+      signed: false, // the JWT inside is what is signed
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.production,
+    }),
+  );
+  app.use(currentUser(opts.jwtPublicKey));
+  for (const r of Array.isArray(opts.routes) ? opts.routes : [opts.routes]) app.use(r);
+  app.use(notFoundHandler);
+  app.use(errorHandler(opts.logger));
+  return app;
+}

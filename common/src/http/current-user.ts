@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import { NotAuthorizedError } from '../errors/errors';
+import { verifySessionToken, type UserPayload } from '../session/session-token';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      currentUser?: UserPayload;
+    }
+  }
+}
+
+/** Reads the session cookie's JWT; an invalid or expired one simply means "not signed in". */
+export function currentUser(publicKeyPem: string): RequestHandler {
+  return (req, _res, next) => {
+    const token = (req.session as { jwt?: unknown } | null | undefined)?.jwt;
+    if (typeof token === 'string') {
+      const user = verifySessionToken(token, publicKeyPem);
+      if (user) req.currentUser = user;
+    }
+    next();
+  };
+}
+
+export const requireAuth: RequestHandler = (req, _res, next) => {
+  if (!req.currentUser) throw new NotAuthorizedError();
+  next();
+};
+
+/** For handlers behind requireAuth: the signed-in user, typed as present. */
+export function userOf(req: Express.Request): UserPayload {
+  if (!req.currentUser) throw new NotAuthorizedError();
+  return req.currentUser;
+}
