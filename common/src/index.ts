@@ -13,3 +13,4 @@ export * from './db/transaction';
 export * from './db/migrate';
 export * from './db/ensure-database';
 export * from './lifecycle/lifecycle';
+export * from './events';

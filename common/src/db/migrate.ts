@@ -6,12 +6,26 @@ import type { Logger } from '../log/logger';
 // Any fixed 64-bit key works; it only has to be the same for every replica of every service.
 const MIGRATION_LOCK_KEY = 72_100_417;
 
+/** A folder of *.sql files; `prefix` keeps names from different folders apart in schema_migrations. */
+export interface MigrationSource {
+  dir: string;
+  prefix?: string;
+}
+
+/** The bus's own tables (outbox, inbox), shared by every service with a database; apply before the service's own. */
+export const COMMON_MIGRATIONS = { dir: path.join(__dirname, '../../migrations'), prefix: 'common/' } satisfies MigrationSource;
+
 /**
- * Applies migrations/*.sql in name order, each once, each in its own transaction, recorded in schema_migrations.
+ * Applies each source's *.sql in name order (sources in the order given), each once, each in its own transaction, recorded in schema_migrations.
  * An advisory lock serialises replicas starting together: the second waits, then finds nothing left to do.
  */
-export async function runMigrations(pool: pg.Pool, dir: string, logger?: Logger): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+export async function runMigrations(pool: pg.Pool, sources: string | MigrationSource | MigrationSource[], logger?: Logger): Promise<string[]> {
+  const list = typeof sources === 'string' ? [{ dir: sources }] : Array.isArray(sources) ? sources : [sources];
+  const files: Array<{ name: string; file: string }> = [];
+  for (const source of list) {
+    const names = (await readdir(source.dir)).filter((f) => f.endsWith('.sql')).sort();
+    files.push(...names.map((n) => ({ name: `${source.prefix ?? ''}${n}`, file: path.join(source.dir, n) })));
+  }
   const client = await pool.connect();
   const applied: string[] = [];
   try {
@@ -20,9 +34,9 @@ export async function runMigrations(pool: pg.Pool, dir: string, logger?: Logger)
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
-    for (const file of files) {
+    for (const { name: file, file: filePath } of files) {
       if (done.has(file)) continue;
-      const sql = await readFile(path.join(dir, file), 'utf8');
+      const sql = await readFile(filePath, 'utf8');
       try {
         await client.query('BEGIN');
         await client.query(sql);
