@@ -14,3 +14,4 @@ export * from './db/migrate';
 export * from './db/ensure-database';
 export * from './lifecycle/lifecycle';
 export * from './events';
+export * from './bus';

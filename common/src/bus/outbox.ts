@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/pool';
+import { eventSchemas, type EventPayload, type EventSubject } from '../events/contracts';
+
+export interface OutboxMeta {
+  /** Defaults to a new UUID; it becomes the message's Nats-Msg-Id, so JetStream drops a republished copy. */
+  eventId?: string;
+  /** Carried in headers so the consumer's logs share the request's id. */
+  requestId?: string;
+}
+
+/** The aggregate an event belongs to: events with the same key are published in the order they were written. */
+export function aggregateKeyOf(subject: EventSubject, payload: Record<string, unknown>): string {
+  const id = (payload.id ?? payload.orderId) as string | undefined;
+  return `${subject.split('.')[0]}:${id ?? ''}`;
+}
+
+/**
+ * Records an event inside the caller's transaction. Nothing reaches NATS here: the relay publishes it after commit,
+ * so an event exists if and only if the change that caused it committed. Throws if the payload breaks its contract.
+ */
+export async function writeOutbox<S extends EventSubject>(tx: Queryable, subject: S, payload: EventPayload<S>, meta: OutboxMeta = {}): Promise<string> {
+  const parsed = eventSchemas[subject].parse(payload) as Record<string, unknown>;
+  const eventId = meta.eventId ?? randomUUID();
+  const headers = meta.requestId ? { requestId: meta.requestId } : {};
+  await tx.query('INSERT INTO outbox (event_id, subject, aggregate_key, payload, headers) VALUES ($1, $2, $3, $4, $5)', [
+    eventId,
+    subject,
+    aggregateKeyOf(subject, parsed),
+    JSON.stringify(parsed),
+    JSON.stringify(headers),
+  ]);
+  return eventId;
+}
