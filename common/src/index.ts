@@ -15,3 +15,4 @@ export * from './db/ensure-database';
 export * from './lifecycle/lifecycle';
 export * from './events';
 export * from './bus';
+export * from './money/money';
