@@ -1,0 +1,41 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createLogger, createPool, Lifecycle, loadConfigOrExit, runMigrations } from '@ticketing/common';
+import { authConfigSchema } from './config';
+import { buildApp } from './app';
+
+const SERVICE = 'auth';
+// Both from src/ (tsx) and dist/ (node) the migrations folder is one level up.
+const MIGRATIONS_DIR = path.join(__dirname, '../migrations');
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(authConfigSchema, SERVICE);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.installSignalHandlers();
+
+  const pool = createPool(config.DATABASE_URL, logger, { applicationName: SERVICE });
+  lifecycle.onShutdown('database pool', () => pool.end());
+  // auth publishes and consumes no events, so it has no outbox/inbox tables: only its own migrations.
+  await runMigrations(pool, { dir: MIGRATIONS_DIR }, logger);
+
+  // No offline queue and a short command timeout: while Redis is away, rate-limit checks fail fast (and fail open)
+  // instead of piling up behind the reconnect.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
+  lifecycle.onShutdown('redis', () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()));
+  await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start-up; sign-in limits fail open until it is'));
+
+  const app = buildApp({ pool, redis, logger, config, isAccepting: lifecycle.isAccepting });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  lifecycle.registerServer(server);
+  logger.info({ port: config.PORT }, 'auth listening');
+}
+
+main().catch((err: unknown) => {
+  createLogger(SERVICE).fatal({ err }, 'auth failed to start');
+  process.exit(1);
+});
