@@ -9,12 +9,19 @@ import { healthRouter, type HealthOptions } from './health';
 
 export const SESSION_COOKIE_NAME = 'session';
 export const JSON_BODY_LIMIT = '100kb';
+export const TRUSTED_PROXIES = 'loopback, linklocal, uniquelocal';
 
 export interface ServiceAppOptions {
   logger: Logger;
   jwtPublicKey: string;
   production: boolean;
   health: HealthOptions;
+  /**
+   * Which hops in X-Forwarded-For to believe (Express "trust proxy"). The default trusts only private and loopback
+   * addresses (the gateway, in-cluster proxies), so req.ip is the last address a proxy of ours saw, not whatever a
+   * client wrote at the left of the header. `true` would let any client pick its own req.ip.
+   */
+  trustProxy?: string | number | boolean;
   /** Mounted after the common middleware and before the 404/error handlers. */
   routes: Router | RequestHandler | Array<Router | RequestHandler>;
 }
@@ -29,7 +36,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 export function createServiceApp(opts: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', opts.trustProxy ?? TRUSTED_PROXIES);
   app.use(healthRouter(opts.health));
   app.use(requestContext(opts.logger));
   app.use(requireJsonBody);
