@@ -1,0 +1,42 @@
+import { writeOutbox, type Queryable } from '@ticketing/common';
+import type { OrderRow } from '../data/orders.data';
+
+/**
+ * The events orders publishes, written to the outbox in the caller's transaction: an order transition and its
+ * event commit together or not at all (DESIGN.md invariant 4). The relay publishes them after commit.
+ */
+
+export interface EventMeta {
+  requestId?: string;
+}
+
+export function recordOrderCreated(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+  return writeOutbox(
+    tx,
+    'order.created',
+    {
+      id: order.id,
+      version: order.version,
+      status: order.status,
+      userId: order.userId,
+      expiresAt: order.expiresAt.toISOString(),
+      ticket: { id: order.ticketId, priceCents: order.priceCents },
+    },
+    meta,
+  );
+}
+
+export function recordOrderCancelled(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+  if (!order.cancelReason) throw new Error(`order ${order.id} is ${order.status}, not cancelled`);
+  return writeOutbox(tx, 'order.cancelled', { id: order.id, version: order.version, ticket: { id: order.ticketId }, reason: order.cancelReason }, meta);
+}
+
+export function recordOrderCompleted(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+  if (!order.paymentId) throw new Error(`order ${order.id} has no payment`);
+  return writeOutbox(tx, 'order.completed', { id: order.id, version: order.version, ticket: { id: order.ticketId }, paymentId: order.paymentId }, meta);
+}
+
+/** A payment that arrived for an order no longer payable: payments refunds it on this event. */
+export function recordPaymentRejected(tx: Queryable, orderId: string, paymentId: string, meta: EventMeta = {}): Promise<string> {
+  return writeOutbox(tx, 'order.payment_rejected', { orderId, paymentId }, meta);
+}
