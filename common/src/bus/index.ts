@@ -1,1 +1,10 @@
 export * from './outbox';
+export * from './connection';
+export * from './streams';
+export * from './event-headers';
+export * from './publish';
+export { pruneBusTables, type PendingOutboxRow } from './outbox.store';
+export * from './outbox-relay';
+export * from './consumer.types';
+export * from './consumer';
+export { KeyedDispatcher } from './keyed-dispatcher';

@@ -1,0 +1,138 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '../log/logger';
+import type { Pool } from '../db/pool';
+import { EventHeaders, eventSchemas, type EventSubject } from '../events/contracts';
+import type { Bus } from './connection';
+import { headerOf } from './event-headers';
+import { aggregateKeyOf } from './outbox';
+import { RetryLaterError, type EventContext, type TxEventContext } from './consumer.types';
+
+/** An event taken off the wire, its payload valid against its contract. */
+export interface DecodedEvent {
+  subject: EventSubject;
+  payload: Record<string, unknown>;
+  eventId: string;
+  requestId?: string;
+  /** Events with the same key are handled one after another, in arrival order. */
+  key: string;
+}
+
+export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; reason: string; unhandledButExpected?: boolean };
+
+/**
+ * Reads subject, event id and payload. Anything undecodable can never succeed, so the caller terminates it instead of
+ * letting it be redelivered max_deliver times. `unhandledButExpected`: the consumer's filter is wider than its
+ * handlers (servers before 2.10 allow one filter subject), so other events of the stream arrive and are skipped.
+ */
+export function decodeMessage(bus: Bus, msg: JsMsg, handled: ReadonlySet<string>, filterWiderThanHandlers: boolean): DecodeResult {
+  const subject = bus.eventSubjectOf(msg.subject);
+  if (!subject || !(subject in eventSchemas)) return { ok: false, reason: `unknown subject ${msg.subject}` };
+  if (!handled.has(subject)) {
+    return filterWiderThanHandlers ? { ok: false, reason: 'no handler', unhandledButExpected: true } : { ok: false, reason: `no handler for ${subject}` };
+  }
+  const eventId = headerOf(msg.headers, EventHeaders.EventId);
+  if (!eventId || !/^[0-9a-f-]{36}$/i.test(eventId)) return { ok: false, reason: `missing or malformed ${EventHeaders.EventId} header` };
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(msg.data));
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
+  const parsed = eventSchemas[subject as EventSubject].safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: `payload breaks the ${subject} contract: ${issues}` };
+  }
+  const payload = parsed.data as Record<string, unknown>;
+  return {
+    ok: true,
+    event: {
+      subject: subject as EventSubject,
+      payload,
+      eventId,
+      requestId: headerOf(msg.headers, EventHeaders.RequestId),
+      key: aggregateKeyOf(subject as EventSubject, payload),
+    },
+  };
+}
+
+type AnyHandler<C> = (payload: never, ctx: C) => Promise<void>;
+
+export interface ProcessSettings {
+  service: string;
+  maxDeliver: number;
+  backoffMs: number[];
+  logger: Logger;
+}
+
+/**
+ * Runs the handler and settles the message: ack only after the handler's work committed; a failure rolls back and
+ * naks with a delay (never acks, never throws); the last allowed delivery failing is logged as an error and
+ * terminated: the event stays in the stream, this consumer moves on.
+ */
+export async function processMessage(
+  msg: JsMsg,
+  event: DecodedEvent,
+  settings: ProcessSettings,
+  run: (ctx: EventContext) => Promise<'applied' | 'duplicate'>,
+): Promise<void> {
+  const deliveryCount = msg.info.deliveryCount;
+  const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount });
+  const ctx: EventContext = { eventId: event.eventId, subject: event.subject, deliveryCount, requestId: event.requestId, logger };
+  const started = performance.now();
+  try {
+    const outcome = await run(ctx);
+    msg.ack();
+    logger.debug({ ms: Math.round(performance.now() - started), outcome }, outcome === 'applied' ? 'event applied' : 'event already applied; acked');
+  } catch (err) {
+    const retryLater = err instanceof RetryLaterError;
+    if (deliveryCount >= settings.maxDeliver) {
+      logger.error(
+        { err, streamSeq: msg.seq, maxDeliver: settings.maxDeliver },
+        'event failed on its last allowed delivery; giving up (it stays in the stream; replay it once the cause is fixed)',
+      );
+      msg.term(`failed ${deliveryCount} deliveries`);
+      return;
+    }
+    const table = settings.backoffMs;
+    const delayMs = (retryLater ? err.delayMs : undefined) ?? table[Math.min(deliveryCount - 1, table.length - 1)] ?? 1000;
+    if (retryLater) logger.info({ reason: err.message, retryInMs: delayMs }, 'event not applicable yet; redelivering later');
+    else logger.warn({ err, retryInMs: delayMs }, 'event handler failed; rolled back, redelivering later');
+    msg.nak(delayMs);
+  }
+}
+
+/** The transactional path: inbox row and handler's writes commit together, or neither does. */
+export function inTransaction(pool: Pool, service: string, handler: AnyHandler<TxEventContext>, event: DecodedEvent) {
+  return async (ctx: EventContext): Promise<'applied' | 'duplicate'> => {
+    const tx = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await tx.query('BEGIN');
+      const inserted = await tx.query('INSERT INTO inbox (consumer, event_id, subject) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        service,
+        event.eventId,
+        event.subject,
+      ]);
+      if (inserted.rowCount === 0) {
+        await tx.query('ROLLBACK');
+        return 'duplicate';
+      }
+      await handler(event.payload as never, { ...ctx, tx });
+      await tx.query('COMMIT');
+      return 'applied';
+    } catch (err) {
+      await tx.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error));
+      throw err;
+    } finally {
+      tx.release(broken);
+    }
+  };
+}
+
+export function plain(handler: AnyHandler<EventContext>, event: DecodedEvent) {
+  return async (ctx: EventContext): Promise<'applied'> => {
+    await handler(event.payload as never, ctx);
+    return 'applied';
+  };
+}
