@@ -1,0 +1,24 @@
+import type { Express } from 'express';
+import { createServiceApp, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
+import { ticketsRouter } from './routes/tickets.routes';
+
+export interface AppDeps {
+  pool: Pool;
+  logger: Logger;
+  jwtPublicKey: string;
+  production: boolean;
+  /** Readiness probes (db, nats); GET /healthz/ready answers 503 when one fails. */
+  checks: Record<string, HealthCheck>;
+  isAccepting?: () => boolean;
+}
+
+/** The HTTP app without a listener: index.ts serves it, tests drive it with supertest. */
+export function buildApp(deps: AppDeps): Express {
+  return createServiceApp({
+    logger: deps.logger,
+    jwtPublicKey: deps.jwtPublicKey,
+    production: deps.production,
+    health: { checks: deps.checks, isAccepting: deps.isAccepting ?? (() => true) },
+    routes: ticketsRouter({ pool: deps.pool }),
+  });
+}

@@ -1,0 +1,20 @@
+import { writeOutbox, type Queryable, type TicketCreatedEvent, type TicketUpdatedEvent } from '@ticketing/common';
+import type { TicketRow } from '../data/tickets.data';
+
+/** Every change to a ticket is announced in the transaction that makes it (DESIGN.md invariant 4). */
+
+export function ticketCreatedPayload(t: TicketRow): TicketCreatedEvent {
+  return { id: t.id, version: t.version, title: t.title, priceCents: t.priceCents, userId: t.userId };
+}
+
+export function ticketUpdatedPayload(t: TicketRow): TicketUpdatedEvent {
+  return { ...ticketCreatedPayload(t), orderId: t.orderId, status: t.status };
+}
+
+export function recordTicketCreated(tx: Queryable, t: TicketRow, requestId?: string): Promise<string> {
+  return writeOutbox(tx, 'ticket.created', ticketCreatedPayload(t), { requestId });
+}
+
+export function recordTicketUpdated(tx: Queryable, t: TicketRow, requestId?: string): Promise<string> {
+  return writeOutbox(tx, 'ticket.updated', ticketUpdatedPayload(t), { requestId });
+}
