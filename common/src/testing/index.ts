@@ -1,2 +1,5 @@
 export * from './database';
 export * from './session';
+export * from './wait-for';
+export * from './bus';
+export * from './nats-server';
