@@ -39,7 +39,7 @@ async function walkAllPages(query: Record<string, string>): Promise<{ pages: Lis
   const cursors: (string | null)[] = [];
   let cursor: string | null = null;
   do {
-    const res = await request(ctx.app)
+    const res: request.Response = await request(ctx.app)
       .get('/api/tickets')
       .query({ ...query, ...(cursor ? { cursor } : {}) })
       .expect(200);
