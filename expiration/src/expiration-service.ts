@@ -1,0 +1,130 @@
+import { Redis } from 'ioredis';
+import { connectBus, ensureStreams, publishEvent, startPlainConsumer, type Bus, type HealthCheck, type Logger } from '@ticketing/common';
+import type { ExpirationConfig } from './config';
+import { HoldTimers } from './queue/hold-timers';
+import { startExpirationWorker } from './queue/expiration-worker';
+import { orderCreatedListener } from './events/order-created.listener';
+import { orderCancelledListener } from './events/order-cancelled.listener';
+import { orderCompletedListener } from './events/order-completed.listener';
+import { StateRecovery } from './recovery/state-recovery';
+
+export interface ExpirationService {
+  bus: Bus;
+  timers: HoldTimers;
+  recovery: StateRecovery;
+  /** Readiness probes: NATS and Redis must answer. */
+  health: Record<string, HealthCheck>;
+  /** Worker first (its active jobs finish), then the consumer, recovery, queue, bus and Redis. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ExpirationServiceOptions {
+  /** Worker retry back-off; tests shorten it. */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+}
+
+/** Everything but HTTP, so tests can start and stop whole instances in-process. */
+export async function startExpirationService(config: ExpirationConfig, logger: Logger, opts: ExpirationServiceOptions = {}): Promise<ExpirationService> {
+  // Commands fail after a few retries while Redis is down, so an event handler fails (and the event is redelivered)
+  // instead of hanging; BullMQ's worker needs a connection that retries forever.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const [name, client] of [['commands', redis], ['worker', workerRedis]] as const) {
+    client.on('error', (err) => logger.warn({ err: err.message, connection: name }, 'Redis connection error'));
+  }
+  const closeRedis = async () => {
+    await Promise.allSettled([redis.quit(), workerRedis.quit()]);
+  };
+
+  let bus: Bus | undefined;
+  try {
+    bus = await connectBus({ url: config.NATS_URL, name: 'expiration', namespace: config.BUS_NAMESPACE, logger });
+    await ensureStreams(bus, ['EXPIRATION', 'ORDERS']);
+  } catch (err) {
+    await bus?.close();
+    await closeRedis();
+    throw err;
+  }
+  const connectedBus = bus;
+
+  const prefix = config.EXPIRATION_QUEUE_PREFIX;
+  const queueName = config.EXPIRATION_QUEUE_NAME;
+  const timers = new HoldTimers({
+    redis,
+    prefix,
+    queueName,
+    // Outlasts both redelivery of order.created and recovery's replay of it.
+    doneTtlSeconds: 2 * config.EXPIRATION_REPLAY_WINDOW_SECONDS,
+    logger,
+  });
+  const worker = startExpirationWorker({
+    connection: workerRedis,
+    timers,
+    prefix,
+    queueName,
+    concurrency: config.EXPIRATION_WORKER_CONCURRENCY,
+    logger,
+    retryBaseMs: opts.retryBaseMs,
+    retryCapMs: opts.retryCapMs,
+    publish: async (orderId, eventId) => {
+      await publishEvent(connectedBus, 'expiration.completed', { orderId }, { eventId });
+    },
+  });
+  const consumer = await startPlainConsumer({
+    bus: connectedBus,
+    logger,
+    service: 'expiration',
+    stream: 'ORDERS',
+    // Handlers fail only while Redis is unreachable; with no database to fall back on, an order.created given up on
+    // would be a hold that never expires here (recovery replays only when Redis lost its data). About a week at 60 s.
+    maxDeliver: 10_000,
+    handlers: {
+      'order.created': orderCreatedListener(timers, logger),
+      'order.cancelled': orderCancelledListener(timers, logger),
+      'order.completed': orderCompletedListener(timers, logger),
+    },
+  });
+  const recovery = new StateRecovery({
+    bus: connectedBus,
+    redis,
+    timers,
+    replayWindowSeconds: config.EXPIRATION_REPLAY_WINDOW_SECONDS,
+    checkIntervalSeconds: config.EXPIRATION_STATE_CHECK_SECONDS,
+    logger,
+  });
+  await recovery.start();
+
+  let stopping: Promise<void> | undefined;
+  const stopInOrder = async () => {
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['worker', () => worker.close()],
+      ['consumer', () => consumer.stop()],
+      ['recovery', () => recovery.stop()],
+      ['queue', () => timers.close()],
+      ['bus', () => connectedBus.close()],
+      ['redis', closeRedis],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (err) {
+        logger.error({ err, resource: name }, 'failed to close cleanly');
+      }
+    }
+  };
+
+  return {
+    bus: connectedBus,
+    timers,
+    recovery,
+    health: {
+      nats: async () => {
+        if (!connectedBus.isConnected()) throw new Error('not connected');
+        await connectedBus.nc.flush();
+      },
+      redis: () => redis.ping(),
+    },
+    stop: () => (stopping ??= stopInOrder()),
+  };
+}

@@ -1,0 +1,71 @@
+import { eventSchemas, type Bus, type Logger } from '@ticketing/common';
+import type { Hold, HoldEnd } from '../queue/hold-timers';
+
+export interface ReplayedHolds {
+  /** Orders created in the window and not cancelled or completed since: each needs a timer. */
+  open: Hold[];
+  /** Orders cancelled or completed in the window: remembered so a late order.created schedules nothing. */
+  ended: Array<{ orderId: string; reason: Exclude<HoldEnd, 'expired'> }>;
+  /** Messages read, for the log. */
+  messages: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * Reads the ORDERS stream from `since` to its current end with a throw-away ordered consumer (no acks, in-memory,
+ * removed afterwards) and folds it into the holds that are still open. Nothing is published or acknowledged, so
+ * replaying is free of side effects and can be repeated.
+ */
+export async function replayOrderEvents(bus: Bus, since: Date, logger: Logger, timeoutMs = 120_000): Promise<ReplayedHolds> {
+  const stream = bus.streamName('ORDERS');
+  const consumer = await bus.js.consumers.get(stream, { opt_start_time: since.toISOString() });
+  const created = new Map<string, Hold>();
+  const ended = new Map<string, Exclude<HoldEnd, 'expired'>>();
+  let messages = 0;
+  try {
+    const info = await consumer.info(true);
+    if (info.num_pending > 0) {
+      const iterator = await consumer.consume({ max_messages: BATCH });
+      const timer = setTimeout(() => {
+        logger.error({ stream, timeoutMs, messages }, 'replay took too long; stopping it');
+        void iterator.stop();
+      }, timeoutMs);
+      try {
+        for await (const msg of iterator) {
+          messages++;
+          const subject = bus.eventSubjectOf(msg.subject);
+          if (subject === 'order.created' || subject === 'order.cancelled' || subject === 'order.completed') {
+            const parsed = eventSchemas[subject].safeParse(safeJson(msg.data));
+            if (!parsed.success) {
+              logger.warn({ subject, seq: msg.seq }, 'skipping an order event that breaks its contract');
+            } else if (subject === 'order.created') {
+              const p = parsed.data as { id: string; expiresAt: string };
+              created.set(p.id, { orderId: p.id, expiresAt: new Date(p.expiresAt) });
+            } else {
+              ended.set((parsed.data as { id: string }).id, subject === 'order.cancelled' ? 'cancelled' : 'completed');
+            }
+          }
+          // pending = messages after this one when it was delivered: 0 means we reached the end seen at that time.
+          if (msg.info.pending === 0) break;
+        }
+      } finally {
+        clearTimeout(timer);
+        await iterator.close();
+      }
+      if (messages < info.num_pending) throw new Error(`replay read ${messages} of ${info.num_pending} messages`);
+    }
+  } finally {
+    await consumer.delete().catch((err: unknown) => logger.debug({ err }, 'could not delete the replay consumer; it expires by itself'));
+  }
+  const open = [...created.values()].filter((h) => !ended.has(h.orderId));
+  return { open, ended: [...ended].map(([orderId, reason]) => ({ orderId, reason })), messages };
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}
