@@ -1,0 +1,33 @@
+import { createServiceApp, pingDatabase, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
+import type { Express } from 'express';
+import type { PaymentGateway } from './gateways/payment-gateway';
+import { paymentsRouter } from './routes/payments.routes';
+
+export interface AppDeps {
+  pool: Pool;
+  logger: Logger;
+  jwtPublicKey: string;
+  gateway: PaymentGateway;
+  /** PAYMENT_CURRENCY (ISO 4217, lower case). */
+  currency?: string;
+  production?: boolean;
+  /** Readiness probes besides the database (index.ts adds NATS). */
+  healthChecks?: Record<string, HealthCheck>;
+  isAccepting?: () => boolean;
+  /** Tests only: the clock used for "past expiresAt". */
+  now?: () => Date;
+}
+
+/** The payments HTTP app, without listen(): index.ts serves it, tests drive it with supertest. */
+export function buildApp(deps: AppDeps): Express {
+  return createServiceApp({
+    logger: deps.logger,
+    jwtPublicKey: deps.jwtPublicKey,
+    production: deps.production ?? false,
+    health: {
+      checks: { db: () => pingDatabase(deps.pool), ...deps.healthChecks },
+      isAccepting: deps.isAccepting ?? (() => true),
+    },
+    routes: paymentsRouter({ pool: deps.pool, gateway: deps.gateway, currency: deps.currency ?? 'usd', logger: deps.logger, now: deps.now }),
+  });
+}

@@ -1,0 +1,37 @@
+import { RetryLaterError, type Logger, type OrderCreatedEvent, type OrderStatus, type Queryable } from '@ticketing/common';
+import { findOrderVersion, insertOrder, updateOrderStatusAtVersion } from '../data/orders.data';
+
+export type ReplicaOutcome = 'applied' | 'stale';
+
+/** How long an early event waits before it is redelivered: its predecessor is normally a moment behind it. */
+export const EARLY_EVENT_RETRY_MS = 500;
+
+/** order.created: the order as it was created (version 0), with the price the buyer will be charged. */
+export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, logger: Logger): Promise<ReplicaOutcome> {
+  const inserted = await insertOrder(db, {
+    id: e.id,
+    version: e.version,
+    userId: e.userId,
+    ticketId: e.ticket.id,
+    priceCents: e.ticket.priceCents,
+    status: e.status,
+    expiresAt: new Date(e.expiresAt),
+  });
+  if (!inserted) logger.debug({ orderId: e.id }, 'order already in the replica; order.created ignored');
+  return inserted ? 'applied' : 'stale';
+}
+
+/**
+ * order.cancelled / order.completed: applies version n only on top of n - 1 (DESIGN.md invariant 5). Early (the replica
+ * is behind, or has not seen the order yet) → RetryLaterError, so the event is redelivered, never dropped; stale or
+ * duplicate (the replica is already at n or later) → ignored.
+ */
+export async function applyOrderStatusChange(db: Queryable, change: { id: string; version: number; status: OrderStatus }, logger: Logger): Promise<ReplicaOutcome> {
+  if (await updateOrderStatusAtVersion(db, change.id, change.version, change.status)) return 'applied';
+  const current = await findOrderVersion(db, change.id);
+  if (current === null || current < change.version - 1) {
+    throw new RetryLaterError(`order ${change.id} version ${change.version} arrived before version ${change.version - 1} (replica at ${current ?? 'none'})`, EARLY_EVENT_RETRY_MS);
+  }
+  logger.debug({ orderId: change.id, version: change.version, replicaVersion: current }, 'stale or duplicate order event ignored');
+  return 'stale';
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { RetryLaterError, withTransaction, writeOutbox, type Logger, type OrderPaymentRejectedEvent, type Pool, type Queryable } from '@ticketing/common';
+import { findPayment, markPaymentRefunded, type Payment } from '../data/payments.data';
+import { completeRefund, findDueRefunds, insertRefundOnce, recordRefundFailure, type Refund } from '../data/refunds.data';
+import type { PaymentGateway } from '../gateways/payment-gateway';
+
+export interface RefundDeps {
+  pool: Pool;
+  gateway: PaymentGateway;
+  logger: Logger;
+  /** Redelivery delay of order.payment_rejected after the provider failed (default 5 s). */
+  messageRetryDelayMs?: number;
+  /** How long the periodic retrier leaves a new refund to the message's own redeliveries (default 60 s). */
+  retrierGraceMs?: number;
+}
+
+export type RefundOutcome = 'refunded' | 'already-refunded' | 'ignored';
+
+/** Retrier back-off after n failed tries: 5 s, 10 s, 20 s ... capped at 10 minutes. Never gives up. */
+export function refundRetryDelayMs(failedTries: number): number {
+  return Math.min(5000 * 2 ** Math.max(0, failedTries - 1), 10 * 60_000);
+}
+
+/**
+ * Asks the provider for the refund (idempotency key = payment id, so every retry asks for the same refund) and, in the
+ * caller's transaction, marks it done, marks the payment refunded and puts payment.refunded in the outbox: the event
+ * exists iff the mark committed. The conditional mark makes a race between the listener and the retrier harmless.
+ */
+export async function executeRefund(deps: Pick<RefundDeps, 'gateway'>, db: Queryable, refund: Refund, payment: Payment, requestId?: string): Promise<boolean> {
+  const { refundId } = await deps.gateway.refund({ providerId: payment.providerId, amountCents: refund.amountCents, idempotencyKey: refund.idempotencyKey });
+  if (!(await completeRefund(db, refund.id, refundId))) return false;
+  await markPaymentRefunded(db, payment.id);
+  await writeOutbox(db, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId }, { requestId });
+  return true;
+}
+
+/**
+ * order.payment_rejected: orders cancelled the order before our payment reached it, so the buyer gets the money back.
+ * The refund owed is committed first, on its own, before the provider is called: if the provider stays down longer
+ * than the message's max_deliver, the periodic retrier still finishes it. A failure here throws, so the message is
+ * nak'ed and redelivered (never acked while the refund is outstanding).
+ */
+export async function refundRejectedPayment(
+  deps: RefundDeps,
+  tx: Queryable,
+  event: OrderPaymentRejectedEvent,
+  ctx: { logger: Logger; requestId?: string },
+): Promise<RefundOutcome> {
+  const payment = await findPayment(tx, event.paymentId);
+  if (!payment || payment.orderId !== event.orderId) {
+    ctx.logger.error({ orderId: event.orderId, paymentId: event.paymentId }, 'order.payment_rejected names no payment of ours for that order; ignored');
+    return 'ignored';
+  }
+  if (payment.status === 'refunded') return 'already-refunded';
+  const refund = await insertRefundOnce(deps.pool, {
+    id: randomUUID(),
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    amountCents: payment.amountCents,
+    idempotencyKey: payment.id,
+    firstRetryAt: new Date(Date.now() + (deps.retrierGraceMs ?? 60_000)),
+  });
+  if (refund.status === 'succeeded') return 'already-refunded';
+  try {
+    return (await executeRefund(deps, tx, refund, payment, ctx.requestId)) ? 'refunded' : 'already-refunded';
+  } catch (err) {
+    await recordRefundFailure(deps.pool, refund.id, errorText(err), refundRetryDelayMs(refund.attempts + 1)).catch(() => undefined);
+    ctx.logger.warn({ err, paymentId: payment.id, orderId: payment.orderId }, 'refund failed; the event will be redelivered (and the retrier holds the refund)');
+    throw new RetryLaterError(`refund of payment ${payment.id} failed: ${errorText(err)}`, deps.messageRetryDelayMs ?? 5000);
+  }
+}
+
+/** One pass of the periodic retrier over refunds still pending and due: each in its own transaction. */
+export async function retryDueRefunds(deps: RefundDeps): Promise<{ refunded: number; failed: number }> {
+  let refunded = 0;
+  let failed = 0;
+  for (const refund of await findDueRefunds(deps.pool)) {
+    const payment = await findPayment(deps.pool, refund.paymentId);
+    if (!payment) continue; // impossible: refunds.payment_id references payments
+    try {
+      if (await withTransaction(deps.pool, (tx) => executeRefund(deps, tx, refund, payment))) {
+        refunded++;
+        deps.logger.info({ paymentId: payment.id, orderId: payment.orderId, tries: refund.attempts + 1 }, 'pending refund completed by the retrier');
+      }
+    } catch (err) {
+      failed++;
+      const retryInMs = refundRetryDelayMs(refund.attempts + 1);
+      await recordRefundFailure(deps.pool, refund.id, errorText(err), retryInMs);
+      deps.logger.warn({ err, paymentId: payment.id, retryInMs, tries: refund.attempts + 1 }, 'pending refund failed again; will retry');
+    }
+  }
+  return { refunded, failed };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

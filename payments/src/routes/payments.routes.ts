@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import { body } from 'express-validator';
+import { centsToPrice, isUuid, requireAuth, userOf, validateRequest } from '@ticketing/common';
+import type { Payment } from '../data/payments.data';
+import { takePayment, type PaymentsDeps } from '../domain/take-payment';
+
+/** API.md "payments": amounts leave as decimals; inside they are cents. */
+export function paymentJson(p: Payment) {
+  return { id: p.id, orderId: p.orderId, amount: centsToPrice(p.amountCents), status: 'succeeded' as const };
+}
+
+export function paymentsRouter(deps: PaymentsDeps): Router {
+  const router = Router();
+
+  router.post(
+    '/api/payments',
+    requireAuth,
+    body('orderId').custom(isUuid).withMessage('orderId must be an order id (a UUID)'),
+    body('token')
+      .isString()
+      .withMessage('token must be a payment method token from the payment provider')
+      .bail()
+      .trim()
+      .isLength({ min: 1, max: 255 })
+      .withMessage('token must be a payment method token from the payment provider'),
+    validateRequest,
+    async (req, res) => {
+      const payment = await takePayment(deps, {
+        userId: userOf(req).id,
+        orderId: req.body.orderId as string,
+        token: req.body.token as string,
+        requestId: String(req.id),
+      });
+      res.status(201).json(paymentJson(payment));
+    },
+  );
+
+  return router;
+}
