@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound, redirect } from 'next/navigation';
+import { ApiErrorPanel } from '@/components/api-error-panel';
+import { OrderCheckout } from '@/components/order-checkout';
+import type { Order } from '@/lib/api-types';
+import { formatPrice } from '@/lib/format';
+import { serverGet, stripePublishableKey } from '@/lib/server-api';
+
+export const metadata: Metadata = { title: 'Your order' };
+
+export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const result = await serverGet<Order>('orders', `/api/orders/${encodeURIComponent(id)}`);
+  if (!result.ok) {
+    if (result.status === 401) redirect(`/signin?next=/orders/${encodeURIComponent(id)}`);
+    if (result.status === 404) notFound();
+    return <ApiErrorPanel failure={result} title={result.status === 403 ? 'Not your order' : 'This order could not be loaded'} />;
+  }
+  const order = result.data;
+  return (
+    <div className="order-layout">
+      <section className="card order-summary" aria-labelledby="order-title">
+        <p className="eyebrow">Order</p>
+        <h1 id="order-title">{order.ticket.title}</h1>
+        <p className="ticket-detail-price">{formatPrice(order.ticket.price)}</p>
+        <p className="muted">
+          <Link href={`/tickets/${order.ticket.id}`}>View the ticket</Link> · <Link href="/orders">All my orders</Link>
+        </p>
+      </section>
+      {/* Date.now() here anchors the countdown to the server's clock, whatever the browser's clock says. */}
+      <OrderCheckout initialOrder={order} serverNow={Date.now()} stripeKey={stripePublishableKey()} />
+    </div>
+  );
+}

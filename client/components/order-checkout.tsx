@@ -1,0 +1,168 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiFailure, Order, Payment } from '@/lib/api-types';
+import { firstMessage } from '@/lib/api-errors';
+import { api, sleep } from '@/lib/browser-api';
+import { Countdown } from './countdown';
+import { OrderStatusBadge } from './status-badge';
+import { StripeCardForm } from './stripe-card-form';
+import { TestCardForm } from './test-card-form';
+
+interface OrderCheckoutProps {
+  initialOrder: Order;
+  /** The server's clock when it rendered the page: the countdown follows the server, not the browser's clock. */
+  serverNow: number;
+  stripeKey: string | null;
+}
+
+/** What to tell the buyer after a payment attempt that did not succeed. */
+function paymentProblem(failure: ApiFailure): string {
+  if (failure.status === 402) return `Payment declined: ${firstMessage(failure)} No money was taken. Try another card.`;
+  if (failure.status === 409) return `This order can no longer be paid: ${firstMessage(failure)}`;
+  return firstMessage(failure);
+}
+
+export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheckoutProps) {
+  const [order, setOrder] = useState(initialOrder);
+  const [now, setNow] = useState(serverNow);
+  const skew = useRef(0);
+  const [paying, setPaying] = useState(false);
+  const [paid, setPaid] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+
+  const expiresAt = Date.parse(order.expiresAt);
+  const remainingMs = expiresAt - now;
+  const holding = order.status === 'created';
+  const expired = holding && remainingMs <= 0 && !paid;
+
+  useEffect(() => {
+    skew.current = serverNow - Date.now();
+  }, [serverNow]);
+
+  useEffect(() => {
+    if (!holding) return;
+    const tick = () => setNow(Date.now() + skew.current);
+    tick();
+    const timer = setInterval(tick, 250);
+    return () => clearInterval(timer);
+  }, [holding]);
+
+  const refresh = useCallback(async () => {
+    const result = await api<Order>('GET', `/api/orders/${order.id}`);
+    if (result.ok) setOrder(result.data);
+    return result.ok ? result.data : null;
+  }, [order.id]);
+
+  /** The order's status follows the payment a moment later (events between services): watch until it settles. */
+  const settle = useCallback(
+    async (isSettled: (o: Order) => boolean, attempts: number, intervalMs: number) => {
+      for (let i = 0; i < attempts; i++) {
+        const latest = await refresh();
+        if (latest && isSettled(latest)) return;
+        await sleep(intervalMs);
+      }
+    },
+    [refresh],
+  );
+
+  useEffect(() => {
+    if (expired) void settle((o) => o.status !== 'created', 15, 1000);
+  }, [expired, settle]);
+
+  useEffect(() => {
+    if (order.status === 'awaiting:payment') void settle((o) => o.status !== 'awaiting:payment', 40, 500);
+    // Only for the state the page opened in: later transitions are watched by whoever caused them.
+  }, []);
+
+  async function pay(token: string) {
+    setFailure(null);
+    setPaying(true);
+    const result = await api<Payment>('POST', '/api/payments', { orderId: order.id, token });
+    setPaying(false);
+    if (!result.ok) {
+      setFailure(result);
+      if (result.status === 409) void refresh();
+      return;
+    }
+    setPaid(true);
+    await settle((o) => o.status === 'complete' || o.status === 'cancelled', 40, 500);
+  }
+
+  async function cancel() {
+    setCancelling(true);
+    const result = await api<void>('DELETE', `/api/orders/${order.id}`);
+    setCancelling(false);
+    if (!result.ok) setFailure(result);
+    await refresh();
+  }
+
+  return (
+    <section className="card checkout" aria-labelledby="checkout-title">
+      <div className="checkout-head">
+        <h2 id="checkout-title">Checkout</h2>
+        <OrderStatusBadge status={paid && order.status === 'created' ? 'awaiting:payment' : order.status} />
+      </div>
+
+      {order.status === 'complete' && (
+        <div className="notice notice-success" role="status">
+          <p className="notice-title">Order complete</p>
+          <p>Payment received. The ticket is yours.</p>
+          <p>
+            <Link href="/orders">See all your orders</Link>
+          </p>
+        </div>
+      )}
+
+      {order.status === 'cancelled' && (
+        <div className="notice" role="status">
+          <p className="notice-title">{paid ? 'Payment refunded' : remainingMs <= 0 ? 'Your hold has expired' : 'Order cancelled'}</p>
+          <p>
+            {paid
+              ? 'The hold ended before your payment was confirmed, so the charge is refunded in full.'
+              : 'The ticket went back on sale.'}{' '}
+            <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link>
+          </p>
+        </div>
+      )}
+
+      {(order.status === 'awaiting:payment' || (paid && order.status === 'created')) && (
+        <div className="notice" role="status">
+          <p className="notice-title">Payment received</p>
+          <p>Confirming your order…</p>
+        </div>
+      )}
+
+      {expired && order.status === 'created' && (
+        <div className="notice notice-warning" role="status">
+          <p className="notice-title">Your hold has expired</p>
+          <p>
+            You didn’t pay in time, so the ticket went back on sale. <Link href={`/tickets/${order.ticket.id}`}>See if it’s still available</Link>.
+          </p>
+        </div>
+      )}
+
+      {failure && (
+        <div className="alert alert-error" role="alert">
+          <p>{paymentProblem(failure)}</p>
+        </div>
+      )}
+
+      {holding && !expired && !paid && (
+        <>
+          <Countdown remainingMs={remainingMs} totalMs={expiresAt - Date.parse(order.createdAt)} />
+          {stripeKey ? (
+            <StripeCardForm publishableKey={stripeKey} busy={paying} onToken={pay} amount={order.ticket.price} />
+          ) : (
+            <TestCardForm busy={paying} onToken={pay} amount={order.ticket.price} failure={failure} />
+          )}
+          <button type="button" className="button button-ghost button-block" onClick={cancel} disabled={cancelling || paying}>
+            {cancelling ? 'Cancelling…' : 'Cancel and release the ticket'}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

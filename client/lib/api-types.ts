@@ -1,0 +1,55 @@
+/** Shapes from the public HTTP contract (docs/api.md). */
+export interface User {
+  id: string;
+  email: string;
+}
+
+export type TicketStatus = 'available' | 'reserved' | 'sold';
+
+export interface Ticket {
+  id: string;
+  title: string;
+  price: number;
+  userId: string;
+  status: TicketStatus;
+  orderId: string | null;
+  version: number;
+  createdAt: string;
+}
+
+export interface TicketPage {
+  tickets: Ticket[];
+  nextCursor: string | null;
+}
+
+export type OrderStatus = 'created' | 'cancelled' | 'awaiting:payment' | 'complete';
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  userId: string;
+  expiresAt: string;
+  ticket: { id: string; title: string; price: number };
+  createdAt: string;
+}
+
+export interface Payment {
+  id: string;
+  orderId: string;
+  amount: number;
+  status: 'succeeded';
+}
+
+export interface ApiErrorItem {
+  message: string;
+  field?: string;
+}
+
+/** A failed call: `status` 0 means the service could not be reached at all. */
+export interface ApiFailure {
+  ok: false;
+  status: number;
+  errors: ApiErrorItem[];
+}
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;

@@ -1,0 +1,50 @@
+import { cache } from 'react';
+import { headers } from 'next/headers';
+import type { ApiResult, Ticket, User } from './api-types';
+import { failureFrom, unreachable } from './api-errors';
+import { serviceBaseUrl, type ServiceName } from './service-urls';
+
+const TIMEOUT_MS = 8000;
+
+/**
+ * GET from a service on behalf of the person viewing the page: their cookie goes along, so the service sees the
+ * same session the browser has. Never throws for API or network failures; the page decides what to show.
+ */
+export async function serverGet<T>(service: ServiceName, path: string): Promise<ApiResult<T>> {
+  const incoming = await headers();
+  const forwarded: Record<string, string> = { Accept: 'application/json' };
+  const cookie = incoming.get('cookie');
+  if (cookie) forwarded.Cookie = cookie;
+  const requestId = incoming.get('x-request-id');
+  if (requestId) forwarded['X-Request-Id'] = requestId;
+
+  let response: Response;
+  try {
+    response = await fetch(`${serviceBaseUrl(service, process.env)}${path}`, {
+      headers: forwarded,
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    return unreachable();
+  }
+  if (!response.ok) return failureFrom(response);
+  return { ok: true, status: response.status, data: (await response.json()) as T };
+}
+
+/** The signed-in user, or null (also when auth cannot be reached: pages still render, signed out). */
+export const currentUser = cache(async (): Promise<User | null> => {
+  const result = await serverGet<{ currentUser: User | null }>('auth', '/api/users/currentuser');
+  return result.ok ? result.data.currentUser : null;
+});
+
+export function getTicket(id: string): Promise<ApiResult<Ticket>> {
+  return serverGet<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`);
+}
+
+/** Publishable keys are public; read at request time (not inlined at build) so the same build runs with or without Stripe. */
+export function stripePublishableKey(): string | null {
+  const name = 'NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY';
+  const key = process.env[name]?.trim();
+  return key ? key : null;
+}

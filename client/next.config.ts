@@ -1,0 +1,25 @@
+import type { NextConfig } from 'next';
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants';
+import { serviceBaseUrls } from './lib/service-urls';
+
+// In production the gateway (scripts/platform.mjs, or the Kubernetes Gateway) sends /api/* to the services before
+// a request ever reaches Next. `next dev` on its own has no gateway, so it proxies /api/* itself.
+export default function config(phase: string): NextConfig {
+  const urls = serviceBaseUrls(process.env);
+  return {
+    reactStrictMode: true,
+    poweredByHeader: false,
+    async rewrites() {
+      if (phase !== PHASE_DEVELOPMENT_SERVER) return [];
+      return [
+        { source: '/api/users/:path*', destination: `${urls.auth}/api/users/:path*` },
+        { source: '/api/tickets/:path*', destination: `${urls.tickets}/api/tickets/:path*` },
+        { source: '/api/tickets', destination: `${urls.tickets}/api/tickets` },
+        { source: '/api/orders/:path*', destination: `${urls.orders}/api/orders/:path*` },
+        { source: '/api/orders', destination: `${urls.orders}/api/orders` },
+        { source: '/api/payments/:path*', destination: `${urls.payments}/api/payments/:path*` },
+        { source: '/api/payments', destination: `${urls.payments}/api/payments` },
+      ];
+    },
+  };
+}
