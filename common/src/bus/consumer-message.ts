@@ -91,7 +91,7 @@ export async function processMessage(
         { err, streamSeq: msg.seq, maxDeliver: settings.maxDeliver },
         'event failed on its last allowed delivery; giving up (it stays in the stream; replay it once the cause is fixed)',
       );
-      msg.term(`failed ${deliveryCount} deliveries`);
+      msg.term(); // no reason text: servers before 2.11 ignore a +TERM carrying one
       return;
     }
     const table = settings.backoffMs;

@@ -116,7 +116,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
       if (decoded.unhandledButExpected) msg.ack();
       else {
         logger.error({ reason: decoded.reason, wireSubject: msg.subject, streamSeq: msg.seq, eventId: msg.headers?.get('Nats-Msg-Id') }, 'unprocessable event terminated');
-        msg.term(decoded.reason.slice(0, 200));
+        msg.term(); // no reason text: servers before 2.11 ignore a +TERM carrying one
       }
       return Promise.resolve();
     }

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { headers, nanos } from '@nats-io/transport-node';
+import { COMMON_MIGRATIONS, RetryLaterError, startConsumer, startPlainConsumer, type Consumer, type TxHandlers } from '@ticketing/common';
+import { createTestBus, createTestDatabase, publishTestEvent, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
+import { capturingLogger, quietLogger, ticketCreated, ticketUpdated } from './helpers';
+
+let db: TestDatabase;
+let tb: TestBus;
+let consumer: Consumer | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_consumer');
+  // What a handler wrote. The deferred FK lets a test make COMMIT itself fail after the handler returned.
+  await db.pool.query(`
+    CREATE TABLE parents (id uuid PRIMARY KEY);
+    CREATE TABLE applied (
+      event_id uuid PRIMARY KEY,
+      parent_id uuid REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED
+    );`);
+});
+beforeEach(async () => {
+  tb = await createTestBus(quietLogger()); // a namespace per test: fresh streams and consumers
+});
+afterEach(async () => {
+  await consumer?.stop();
+  consumer = undefined;
+  await tb.cleanup();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const consumerInfo = (service = 'svc') => tb.bus.jsm.consumers.info(tb.bus.streamName('TICKETS'), service);
+const appliedCount = async (eventId: string) => (await db.pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [eventId])).rows[0].n as number;
+const inboxCount = async (eventId: string) => (await db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [eventId])).rows[0].n as number;
+
+test('a handler failing twice (once at COMMIT) is applied once, on the third delivery, and acked only then', async () => {
+  const deliveries: number[] = [];
+  const ackPendingDuringHandler: number[] = [];
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger: quietLogger(),
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    backoffMs: [100],
+    handlers: {
+      'ticket.created': async (_p, ctx) => {
+        deliveries.push(ctx.deliveryCount);
+        ackPendingDuringHandler.push((await consumerInfo()).num_ack_pending);
+        // Delivery 1: the handler "succeeds" but COMMIT fails (deferred FK) → must not ack.
+        await ctx.tx.query('INSERT INTO applied (event_id, parent_id) VALUES ($1, $2)', [ctx.eventId, ctx.deliveryCount === 1 ? randomUUID() : null]);
+        if (ctx.deliveryCount === 2) throw new Error('database hiccup');
+      },
+    },
+  });
+  const eventId = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
+
+  await waitFor(async () => expect(deliveries).toEqual([1, 2, 3]));
+  await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
+  expect(ackPendingDuringHandler).toEqual([1, 1, 1]); // not acked while its transaction was open
+  expect(await appliedCount(eventId)).toBe(1);
+  expect(await inboxCount(eventId)).toBe(1);
+  const info = await consumerInfo();
+  expect(info.num_pending).toBe(0);
+  expect(info.delivered.consumer_seq).toBe(3);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(deliveries).toEqual([1, 2, 3]); // and never again
+});
+
+test('a malformed payload or an unknown subject is logged as an error and terminated, never handled or redelivered', async () => {
+  const { logger, records } = capturingLogger();
+  const handled: string[] = [];
+  const handlers: TxHandlers = {
+    'ticket.created': async (p) => void handled.push(p.id),
+    'ticket.updated': async (p) => void handled.push(p.id),
+  };
+  consumer = await startConsumer({ bus: tb.bus, logger, service: 'svc', stream: 'TICKETS', pool: db.pool, backoffMs: [50], handlers });
+  await publishTestEvent(tb.bus, 'ticket.created', ticketCreated()); // creates the stream
+
+  const badId = randomUUID();
+  const h = headers();
+  h.set('Event-Type', 'ticket.updated');
+  await tb.bus.js.publish(tb.bus.subject('ticket.updated'), JSON.stringify({ ...ticketUpdated(randomUUID(), 1), priceCents: 'ten' }), { msgID: badId, headers: h });
+  const unknownId = randomUUID();
+  await tb.bus.js.publish(`${tb.bus.namespace}.ticket.deleted`, JSON.stringify({ id: randomUUID() }), { msgID: unknownId });
+  const good = ticketUpdated(randomUUID(), 1);
+  await publishTestEvent(tb.bus, 'ticket.updated', good);
+
+  await waitFor(async () => expect(handled).toHaveLength(2));
+  expect(handled[1]).toBe(good.id);
+  await waitFor(async () => {
+    const info = await consumerInfo();
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+  const info = await consumerInfo();
+  expect(info.num_redelivered).toBe(0);
+  expect(info.delivered.consumer_seq).toBe(4); // each message delivered exactly once
+  const errors = records.filter((r) => r.level === 50 && r.msg === 'unprocessable event terminated');
+  expect(errors.map((r) => r.eventId).sort()).toEqual([badId, unknownId].sort());
+  expect(errors.find((r) => r.eventId === badId)!.reason).toMatch(/priceCents/);
+  expect(errors.find((r) => r.eventId === unknownId)!.reason).toMatch(/unknown subject/);
+  expect(await inboxCount(badId)).toBe(0);
+});
+
+test('an event delivered again after the duplicate window changes nothing (inbox)', async () => {
+  let calls = 0;
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger: quietLogger(),
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    handlers: {
+      'ticket.created': async (_p, ctx) => {
+        calls++;
+        await ctx.tx.query('INSERT INTO applied (event_id) VALUES ($1)', [ctx.eventId]);
+      },
+    },
+  });
+  const payload = ticketCreated();
+  const eventId = await publishTestEvent(tb.bus, 'ticket.created', payload);
+  await waitFor(async () => expect(await inboxCount(eventId)).toBe(1));
+
+  // Shrink the window so the stream stores the same event id a second time, as after a relay outage > 2 min.
+  const stream = tb.bus.streamName('TICKETS');
+  await tb.bus.jsm.streams.update(stream, { duplicate_window: nanos(100) });
+  await new Promise((r) => setTimeout(r, 250));
+  await publishTestEvent(tb.bus, 'ticket.created', payload, eventId);
+  expect((await tb.bus.jsm.streams.info(stream)).state.messages).toBe(2);
+
+  await waitFor(async () => {
+    const info = await consumerInfo();
+    expect(info.delivered.stream_seq).toBe(2);
+    expect(info.num_ack_pending).toBe(0);
+  });
+  expect(calls).toBe(1);
+  expect(await appliedCount(eventId)).toBe(1);
+  expect(await inboxCount(eventId)).toBe(1);
+});
+
+test('events of one aggregate run one at a time in order; different aggregates run concurrently', async () => {
+  const tickets = Array.from({ length: 6 }, () => randomUUID());
+  const seen = new Map<string, number[]>();
+  const running = new Map<string, number>();
+  let concurrent = 0;
+  let maxConcurrent = 0;
+  let maxPerAggregate = 0;
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger: quietLogger(),
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    maxInFlight: 8,
+    handlers: {
+      'ticket.updated': async (p) => {
+        running.set(p.id, (running.get(p.id) ?? 0) + 1);
+        maxPerAggregate = Math.max(maxPerAggregate, running.get(p.id)!);
+        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 8));
+        seen.set(p.id, [...(seen.get(p.id) ?? []), p.version]);
+        concurrent--;
+        running.set(p.id, running.get(p.id)! - 1);
+      },
+    },
+  });
+  for (let v = 1; v <= 15; v++) await Promise.all(tickets.map((t) => publishTestEvent(tb.bus, 'ticket.updated', ticketUpdated(t, v))));
+  // Publishing in parallel per round keeps per-ticket order (one publish per ticket per round, rounds awaited).
+
+  await waitFor(async () => expect([...seen.values()].flat()).toHaveLength(tickets.length * 15), { timeoutMs: 20_000 });
+  for (const t of tickets) expect(seen.get(t)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  expect(maxPerAggregate).toBe(1);
+  expect(maxConcurrent).toBeGreaterThan(1);
+  expect(maxConcurrent).toBeLessThanOrEqual(8);
+});
+
+test('a handler running longer than the ack wait is not redelivered mid-work', async () => {
+  const deliveries: number[] = [];
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger: quietLogger(),
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    ackWaitMs: 1000,
+    handlers: {
+      'ticket.created': async (_p, ctx) => {
+        deliveries.push(ctx.deliveryCount);
+        await new Promise((r) => setTimeout(r, 3000));
+      },
+    },
+  });
+  const eventId = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
+  await waitFor(async () => expect(await inboxCount(eventId)).toBe(1), { timeoutMs: 10_000 });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(deliveries).toEqual([1]);
+  expect((await consumerInfo()).num_redelivered).toBe(0);
+});
+
+test('RetryLaterError redelivers after its delay without an error log; exhausting max_deliver logs an error with the event id', async () => {
+  const { logger, records } = capturingLogger();
+  const times: Record<string, number[]> = {};
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger,
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    maxDeliver: 3,
+    backoffMs: [50],
+    handlers: {
+      'ticket.created': async (_p, ctx) => {
+        (times[ctx.eventId] ??= []).push(Date.now());
+        if (ctx.deliveryCount === 1) throw new RetryLaterError('version 2 not seen yet', 600);
+      },
+      'ticket.updated': async (_p, ctx) => {
+        (times[ctx.eventId] ??= []).push(Date.now());
+        throw new Error('always broken');
+      },
+    },
+  });
+  const early = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
+  const doomed = await publishTestEvent(tb.bus, 'ticket.updated', ticketUpdated(randomUUID(), 1));
+
+  await waitFor(async () => expect(await inboxCount(early)).toBe(1));
+  const [first, second] = times[early]!;
+  expect(second! - first!).toBeGreaterThanOrEqual(550);
+  expect(records.filter((r) => r.eventId === early && r.level >= 40)).toEqual([]);
+
+  const gaveUp = await waitFor(() => records.find((r) => r.level === 50 && r.eventId === doomed) ?? false);
+  expect(gaveUp.msg).toMatch(/last allowed delivery/);
+  expect(times[doomed]).toHaveLength(3);
+  await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
+  expect(await inboxCount(doomed)).toBe(0);
+  // It stays in the stream for a later replay.
+  expect((await tb.bus.jsm.streams.info(tb.bus.streamName('TICKETS'))).state.messages).toBe(2);
+});
+
+test('rejects handlers for subjects another stream carries', async () => {
+  await expect(
+    startConsumer({ bus: tb.bus, logger: quietLogger(), service: 'svc', stream: 'TICKETS', pool: db.pool, handlers: { 'order.created': async () => undefined } }),
+  ).rejects.toThrow(/order.created is not carried by stream TICKETS/);
+});
+
+test('a plain consumer handles only its subjects, retries failures, and writes no inbox', async () => {
+  const { logger, records } = capturingLogger();
+  const handled: string[] = [];
+  let failOnce = true;
+  consumer = await startPlainConsumer({
+    bus: tb.bus,
+    logger,
+    service: 'plain',
+    stream: 'ORDERS',
+    backoffMs: [50],
+    handlers: {
+      'order.created': async (p, ctx) => {
+        expect(ctx.logger).toBeDefined();
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('redis hiccup');
+        }
+        handled.push(`created:${p.id}`);
+      },
+      'order.cancelled': async (p) => void handled.push(`cancelled:${p.id}`),
+    },
+  });
+  const orderId = randomUUID();
+  const ticket = { id: randomUUID(), priceCents: 1000 };
+  const created = await publishTestEvent(tb.bus, 'order.created', {
+    id: orderId, version: 0, status: 'created', userId: randomUUID(), expiresAt: new Date().toISOString(), ticket,
+  });
+  // Not handled here: skipped without an error, whatever filter the server allowed.
+  await publishTestEvent(tb.bus, 'order.completed', { id: orderId, version: 1, ticket: { id: ticket.id }, paymentId: randomUUID() });
+  await publishTestEvent(tb.bus, 'order.cancelled', { id: orderId, version: 2, ticket: { id: ticket.id }, reason: 'cancelled' });
+
+  // The failed created went back to the server (nak), so cancelled usually runs first: replicas rely on versions
+  // for order across failures (invariant 5), the consumer only keeps arrival order.
+  await waitFor(async () => expect([...handled].sort()).toEqual([`cancelled:${orderId}`, `created:${orderId}`]));
+  await waitFor(async () => expect((await tb.bus.jsm.consumers.info(tb.bus.streamName('ORDERS'), 'plain')).num_ack_pending).toBe(0));
+  expect(records.filter((r) => r.level >= 50)).toEqual([]);
+  expect(records.find((r) => r.level === 40 && r.eventId === created)?.msg).toMatch(/handler failed/);
+  expect(await inboxCount(created)).toBe(0);
+});
