@@ -2,4 +2,4 @@ import path from 'node:path';
 import { COMMON_MIGRATIONS, type MigrationSource } from '@ticketing/common';
 
 /** The bus's tables (outbox, inbox) first, then orders' own; the same list at start-up and in tests. */
-export const ORDERS_MIGRATIONS: MigrationSource[] = [COMMON_MIGRATIONS, { dir: path.join(__dirname, '../migrations') }];
+export const ORDERS_MIGRATIONS: MigrationSource[] = [COMMON_MIGRATIONS, { dir: path.join(__dirname, '../migrations'), prefix: 'orders/' }];

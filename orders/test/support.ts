@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Pool, type Queryable } from '@ticketing/common';
-import { createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
+import { createTestBus, createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import { ORDERS_MIGRATIONS } from '../src/migrations';
 import { insertTicket, type TicketRow } from '../src/data/tickets.data';
+import { ORDERS_STREAMS, startOrdersConsumers } from '../src/events/consumers';
 
 export const silentLogger = createLogger('orders-test', 'silent');
 
@@ -36,4 +37,34 @@ export async function outboxEvents(db: Queryable, orderId?: string): Promise<Out
     [orderId ?? null],
   );
   return rows;
+}
+
+export interface EventHarness {
+  db: TestDatabase;
+  bus: Bus;
+  /** Stops consumers and relay, deletes the namespace's streams, drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * orders wired as in index.ts (its consumers and outbox relay) to its own database and its own bus namespace on the
+ * shared NATS. Tests inject other services' events with publishTestEvent and watch what orders publishes.
+ */
+export async function startEventHarness(opts: { prepareDatabase?: (db: TestDatabase) => Promise<void> } = {}): Promise<EventHarness> {
+  const db = await createOrdersTestDatabase();
+  await opts.prepareDatabase?.(db);
+  const testBus = await createTestBus(silentLogger);
+  await ensureStreams(testBus.bus, ORDERS_STREAMS);
+  const consumers = await startOrdersConsumers({ bus: testBus.bus, pool: db.pool, logger: silentLogger, backoffMs: [100, 200] });
+  const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
+  return {
+    db,
+    bus: testBus.bus,
+    stop: async () => {
+      await consumers.stop();
+      await relay.stop();
+      await testBus.cleanup();
+      await db.drop();
+    },
+  };
 }
