@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../log/logger';
 
 type Closer = { name: string; close: () => Promise<unknown> | unknown };
@@ -26,9 +26,23 @@ export class Lifecycle {
 
   /** HTTP server: stop accepting, wait for in-flight requests, drop idle keep-alive sockets. */
   registerServer(server: Server): void {
+    const inFlight = new Set<ServerResponse>();
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      if (!this.accepting) res.setHeader('Connection', 'close');
+    });
     this.onShutdown('http server', () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Answers still to be written tell the client not to reuse the connection, and Node closes it after them.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+        // A keep-alive connection whose request was in flight turns idle once answered: close it then, rather than
+        // holding the shutdown until its keep-alive timeout (5 s) expires.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
     );
