@@ -1,7 +1,7 @@
 import type { Logger, Pool } from '@ticketing/common';
 import { findStalePendingAttempts, type PaymentAttempt } from '../data/payment-attempts.data';
 import { IdempotencyKeyReusedError, InvalidPaymentTokenError, PaymentDeclinedError, type PaymentGateway } from '../gateways/payment-gateway';
-import { AlreadyPaidError, recordFailedCharge, recordSucceededCharge } from './record-charge';
+import { AlreadyPaidError, chargeRequestFor, recordFailedCharge, recordSucceededCharge } from './record-charge';
 
 export interface ReconcileDeps {
   pool: Pool;
@@ -24,13 +24,7 @@ export async function reconcileAttempt(deps: ReconcileDeps, attempt: PaymentAtte
   const log = deps.logger.child({ orderId: attempt.orderId, attemptId: attempt.id });
   let providerId: string;
   try {
-    ({ providerId } = await deps.gateway.charge({
-      amountCents: attempt.amountCents,
-      currency: attempt.currency,
-      token: attempt.token,
-      idempotencyKey: attempt.idempotencyKey,
-      metadata: { orderId: attempt.orderId, attemptId: attempt.id, reconciled: 'true' },
-    }));
+    ({ providerId } = await deps.gateway.charge(chargeRequestFor(attempt)));
   } catch (err) {
     await recordFailedCharge(deps.pool, attempt, err);
     if (err instanceof PaymentDeclinedError || err instanceof InvalidPaymentTokenError) {

@@ -2,7 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, PG_UNIQUE_VIOLATION, isPgError, withTransaction, writeOutbox, type Logger, type Pool } from '@ticketing/common';
 import { finishAttempt, type PaymentAttempt } from '../data/payment-attempts.data';
 import { findPaymentByOrder, insertPayment, type Payment } from '../data/payments.data';
-import { InvalidPaymentTokenError, PaymentDeclinedError } from '../gateways/payment-gateway';
+import { InvalidPaymentTokenError, PaymentDeclinedError, type ChargeRequest } from '../gateways/payment-gateway';
+
+/**
+ * The provider's request for an attempt, built from the attempt alone: a replay (client retry, reconciler) must send
+ * byte-for-byte the same parameters, or the provider refuses the reused idempotency key.
+ */
+export function chargeRequestFor(attempt: PaymentAttempt): ChargeRequest {
+  return {
+    amountCents: attempt.amountCents,
+    currency: attempt.currency,
+    token: attempt.token,
+    idempotencyKey: attempt.idempotencyKey,
+    metadata: { orderId: attempt.orderId, attemptId: attempt.id },
+  };
+}
 
 export class AlreadyPaidError extends ConflictError {
   constructor() {

@@ -4,7 +4,7 @@ import { findOrder } from '../data/orders.data';
 import { findLatestAttempt, insertAttempt, type PaymentAttempt } from '../data/payment-attempts.data';
 import { findPaymentByOrder, type Payment } from '../data/payments.data';
 import type { PaymentGateway } from '../gateways/payment-gateway';
-import { AlreadyPaidError, recordFailedCharge, recordSucceededCharge } from './record-charge';
+import { AlreadyPaidError, chargeRequestFor, recordFailedCharge, recordSucceededCharge } from './record-charge';
 
 export interface PaymentsDeps {
   pool: Pool;
@@ -40,13 +40,7 @@ export async function takePayment(deps: PaymentsDeps, req: PaymentRequest): Prom
   const attempt = await withTransaction(deps.pool, (tx) => beginAttempt(tx, deps, req));
   let providerId: string;
   try {
-    ({ providerId } = await deps.gateway.charge({
-      amountCents: attempt.amountCents,
-      currency: attempt.currency,
-      token: attempt.token,
-      idempotencyKey: attempt.idempotencyKey,
-      metadata: { orderId: attempt.orderId, attemptId: attempt.id, userId: req.userId },
-    }));
+    ({ providerId } = await deps.gateway.charge(chargeRequestFor(attempt)));
   } catch (err) {
     await recordFailedCharge(deps.pool, attempt, err);
     throw err;

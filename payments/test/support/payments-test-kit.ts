@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, type Pool, type Queryable } from '@ticketing/common';
+import { createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import { buildApp } from '../../src/app';
+import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
+import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
+import { PAYMENTS_MIGRATIONS } from '../../src/migrations';
+
+export const silentLogger = createLogger('payments-test', 'silent');
+
+export function createPaymentsTestDatabase(): Promise<TestDatabase> {
+  return createTestDatabase(PAYMENTS_MIGRATIONS, 'payments');
+}
+
+export function paymentsTestApp(pool: Pool, gateway: PaymentGateway, opts: { now?: () => Date; currency?: string } = {}) {
+  return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, gateway, currency: opts.currency, now: opts.now });
+}
+
+/** Puts an order straight into the replica through the data layer, as if its order.created had been applied. */
+export async function seedOrder(db: Queryable, over: Partial<ReplicaOrder> = {}): Promise<ReplicaOrder> {
+  const order: ReplicaOrder = {
+    id: randomUUID(),
+    version: 0,
+    userId: randomUUID(),
+    ticketId: randomUUID(),
+    priceCents: 1999,
+    status: 'created',
+    expiresAt: new Date(Date.now() + 15 * 60_000),
+    ...over,
+  };
+  await insertOrder(db, order);
+  return order;
+}
+
+export async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS counted`, params);
+  return rows[0]!.n;
+}
+
+export interface OutboxEvent {
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+export async function outboxEvents(db: Queryable, subject?: string): Promise<OutboxEvent[]> {
+  const { rows } = await db.query<OutboxEvent>('SELECT subject, payload FROM outbox WHERE $1::text IS NULL OR subject = $1 ORDER BY seq', [subject ?? null]);
+  return rows;
+}
+
+/**
+ * Wraps a real gateway to see what the service asks of it, and to make it fail on purpose: `refundFailures` refund
+ * calls fail (provider down) before the real one is reached; `loseChargeAnswer` makes the provider charge and the
+ * answer get lost (the crash window between charging and storing).
+ */
+export class ObservedGateway implements PaymentGateway {
+  readonly name: string;
+  readonly charges: ChargeRequest[] = [];
+  readonly refunds: RefundRequest[] = [];
+  refundFailures = 0;
+  loseChargeAnswer = false;
+  /** Holds each charge this long before the provider sees it, so concurrent requests really overlap. */
+  chargeDelayMs = 0;
+
+  constructor(private readonly inner: PaymentGateway) {
+    this.name = `observed-${inner.name}`;
+  }
+
+  async charge(req: ChargeRequest): Promise<{ providerId: string }> {
+    this.charges.push(req);
+    if (this.chargeDelayMs) await new Promise((r) => setTimeout(r, this.chargeDelayMs));
+    const result = await this.inner.charge(req);
+    if (this.loseChargeAnswer) throw new Error('socket hang up (the answer of a completed charge was lost)');
+    return result;
+  }
+
+  async refund(req: RefundRequest): Promise<{ refundId: string }> {
+    this.refunds.push(req);
+    if (this.refundFailures > 0) {
+      this.refundFailures--;
+      throw new Error('connect ECONNREFUSED (payment provider down)');
+    }
+    return this.inner.refund(req);
+  }
+}
