@@ -44,7 +44,8 @@ function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefine
   if (env[name] === undefined || env[name] === '') {
     return `${name} is missing: set it to ${issue.message.replace(/^(Invalid input: )?(must be )?/, '')}`;
   }
-  return `${name} is invalid: ${issue.message}`;
+  // Field descriptions ("a TCP port number") read as what the value must be.
+  return `${name} is invalid: ${/^an? /.test(issue.message) ? `must be ${issue.message}` : issue.message}`;
 }
 
 /** Parses the environment against a schema; throws a ConfigError naming each bad variable. */
