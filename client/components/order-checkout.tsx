@@ -10,6 +10,8 @@ import { OrderStatusBadge } from './status-badge';
 import { StripeCardForm } from './stripe-card-form';
 import { TestCardForm } from './test-card-form';
 
+const PAYMENTS_CATCH_UP_RETRIES = 5;
+
 interface OrderCheckoutProps {
   initialOrder: Order;
   /** The server's clock when it rendered the page: the countdown follows the server, not the browser's clock. */
@@ -80,7 +82,12 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
   async function pay(token: string) {
     setFailure(null);
     setPaying(true);
-    const result = await api<Payment>('POST', '/api/payments', { orderId: order.id, token });
+    let result = await api<Payment>('POST', '/api/payments', { orderId: order.id, token });
+    // Payments learns of a new order from an event a moment after it is created; until then it answers 404.
+    for (let attempt = 1; !result.ok && result.status === 404 && attempt <= PAYMENTS_CATCH_UP_RETRIES; attempt++) {
+      await sleep(300 * attempt);
+      result = await api<Payment>('POST', '/api/payments', { orderId: order.id, token });
+    }
     setPaying(false);
     if (!result.ok) {
       setFailure(result);

@@ -1,0 +1,47 @@
+// Debian's Chromium driven by playwright-core (no browser download): one browser per suite, one context per person.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-artifacts', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`No Chromium at ${CHROMIUM_PATH}. Install Debian's: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** A fresh person: own cookies, a desktop viewport (or a phone's), browser errors collected for the test to check. */
+export type Person = Awaited<ReturnType<typeof newPerson>>;
+
+export async function newPerson(browser: Browser, baseURL: string, opts: { mobile?: boolean } = {}) {
+  const context: BrowserContext = await browser.newContext({
+    baseURL,
+    viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 860 },
+    deviceScaleFactor: 1,
+    colorScheme: 'light',
+  });
+  context.setDefaultTimeout(15_000);
+  const page: Page = await context.newPage();
+  // Uncaught exceptions and React's console errors (hydration mismatches, ...). A 4xx the page handles on purpose
+  // (a declined card, a lost race) is logged by Chromium as a failed resource: that one is expected.
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+  });
+  return { context, page, pageErrors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,117 @@
+// What a person does on the site, in the words the site uses (labels, button names): a renamed button breaks these
+// on purpose, since a screen-reader user would be lost too.
+import { randomUUID } from 'node:crypto';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+export const PASSWORD = 'correct horse battery';
+
+export function uniqueEmail(role: string): string {
+  return `${role}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+export function uniqueTitle(what: string): string {
+  return `${what} ${randomUUID().slice(0, 6)}`;
+}
+
+export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+/** Polls fn until it returns true (for state that other services settle a moment later). */
+export async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 15_000, intervalMs = 300): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}`);
+}
+
+export function header(page: Page): Locator {
+  return page.getByRole('banner');
+}
+
+export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await visible(header(page).getByText(email));
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await visible(header(page).getByText(email));
+}
+
+/** Lists a ticket through the sell form; resolves with its id once the ticket page shows. */
+export async function sellTicket(page: Page, title: string, price: string): Promise<string> {
+  await page.goto('/sell');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Price (USD)').fill(price);
+  await page.getByRole('button', { name: 'List ticket' }).click();
+  await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+  await visible(page.getByRole('heading', { level: 1, name: title }));
+  return ticketIdFrom(page.url());
+}
+
+export function ticketIdFrom(url: string): string {
+  const id = /\/tickets\/([0-9a-f-]{36})/.exec(url)?.[1];
+  if (!id) throw new Error(`not a ticket page: ${url}`);
+  return id;
+}
+
+export function orderIdFrom(url: string): string {
+  const id = /\/orders\/([0-9a-f-]{36})/.exec(url)?.[1];
+  if (!id) throw new Error(`not an order page: ${url}`);
+  return id;
+}
+
+/** From a ticket page: Buy, then the order page (with its countdown). Resolves with the order id. */
+export async function buyFromTicketPage(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Buy' }).click();
+  await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+  await visible(page.getByRole('timer'));
+  return orderIdFrom(page.url());
+}
+
+export async function payWithCard(page: Page, cardNumber: string): Promise<void> {
+  await page.getByLabel('Card number').fill(cardNumber);
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+/** The seconds the countdown shows (m:ss or h:mm:ss). */
+export async function countdownSeconds(page: Page): Promise<number> {
+  const text = (await page.getByRole('timer').textContent())?.trim() ?? '';
+  const parts = text.split(':').map(Number);
+  if (parts.length < 2 || parts.some((n) => !Number.isFinite(n))) throw new Error(`countdown reads "${text}"`);
+  return parts.reduce((total, n) => total * 60 + n, 0);
+}
+
+/** The titles in the home page's list of tickets (after a search, when given). */
+export async function listedTitles(page: Page, search?: string): Promise<string[]> {
+  await page.goto(search ? `/?q=${encodeURIComponent(search)}` : '/');
+  const list = page.getByRole('list', { name: /tickets/i });
+  if ((await list.count()) === 0) return [];
+  return list.locator('.ticket-card-title').allTextContents();
+}
+
+/** A person set up through the API (fast) for scenarios whose subject is something else; the browser gets the cookie. */
+export async function apiSignUp(baseURL: string, context: BrowserContext, email: string): Promise<void> {
+  const response = await fetch(`${baseURL}/api/users/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (response.status !== 201) throw new Error(`sign-up for ${email}: HTTP ${response.status} ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((line) => {
+    const [pair] = line.split(';');
+    const [name, ...value] = (pair ?? '').split('=');
+    return { name: (name ?? '').trim(), value: value.join('='), url: baseURL };
+  });
+  await context.addCookies(cookies);
+}
