@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Pool, type Queryable } from '@ticketing/common';
-import { createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
+import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
 import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
 import { PAYMENTS_MIGRATIONS } from '../../src/migrations';
+import type { RefundDeps } from '../../src/domain/refunds';
+import { startOrdersConsumer } from '../../src/events/orders.consumer';
+import { TestGateway } from '../../src/gateways/test-gateway';
 
 export const silentLogger = createLogger('payments-test', 'silent');
 
@@ -81,4 +84,45 @@ export class ObservedGateway implements PaymentGateway {
     }
     return this.inner.refund(req);
   }
+}
+
+export interface PaymentsEventHarness {
+  db: TestDatabase;
+  bus: Bus;
+  gateway: ObservedGateway;
+  app: ReturnType<typeof paymentsTestApp>;
+  /** What payments published on PAYMENTS (through its outbox and relay). */
+  published: EventCollector;
+  refundDeps: RefundDeps;
+  stop(): Promise<void>;
+}
+
+/**
+ * payments wired as in index.ts (consumer 'payments' on ORDERS, outbox relay, test gateway) on its own database and
+ * bus namespace. Tests inject orders' events with publishTestEvent and watch PAYMENTS.
+ */
+export async function startPaymentsEventHarness(opts: { maxDeliver?: number } = {}): Promise<PaymentsEventHarness> {
+  const db = await createPaymentsTestDatabase();
+  const testBus = await createTestBus(silentLogger);
+  await ensureStreams(testBus.bus, ['PAYMENTS', 'ORDERS']);
+  const gateway = new ObservedGateway(new TestGateway(db.pool));
+  const refundDeps: RefundDeps = { pool: db.pool, gateway, logger: silentLogger, messageRetryDelayMs: 200, retrierGraceMs: 60_000 };
+  const consumer = await startOrdersConsumer({ bus: testBus.bus, pool: db.pool, logger: silentLogger, refunds: refundDeps, backoffMs: [100, 200], maxDeliver: opts.maxDeliver });
+  const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
+  const published = await collectEvents(testBus.bus, 'PAYMENTS');
+  return {
+    db,
+    bus: testBus.bus,
+    gateway,
+    app: paymentsTestApp(db.pool, gateway),
+    published,
+    refundDeps,
+    stop: async () => {
+      await published.stop();
+      await consumer.stop();
+      await relay.stop();
+      await testBus.cleanup();
+      await db.drop();
+    },
+  };
 }
