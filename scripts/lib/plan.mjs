@@ -1,0 +1,142 @@
+// What to run and how: which services exist, their ports, each process's command line and environment.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { databaseUrl } from './infra.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** A service is present once its entry file exists (others are being written); the client once it has pages. */
+export function presence(root, service) {
+  if (service.kind === 'next') {
+    const dir = path.join(root, service.dir);
+    let pkg;
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    } catch {
+      return { present: false, why: `${service.dir}/package.json does not exist` };
+    }
+    if (!pkg.scripts?.build) return { present: false, why: `${service.dir}/package.json has no build script` };
+    if (!fs.existsSync(path.join(dir, 'app')) && !fs.existsSync(path.join(dir, 'src', 'app'))) return { present: false, why: `${service.dir}/app does not exist yet` };
+    return { present: true };
+  }
+  const entry = path.join(service.dir, service.entry);
+  return fs.existsSync(path.join(root, entry)) ? { present: true } : { present: false, why: `${entry} does not exist yet` };
+}
+
+/** The services to run: those asked for (`only`, names or "a,b") that exist. Unknown names are an error. */
+export function selectServices(root, services, only) {
+  const wanted = typeof only === 'string' ? only.split(',') : only;
+  const names = wanted?.map((n) => n.trim()).filter(Boolean);
+  if (names?.length) {
+    const unknown = names.filter((n) => !services.some((s) => s.name === n));
+    if (unknown.length) throw new Error(`unknown service ${unknown.join(', ')}; the services are ${services.map((s) => s.name).join(', ')}`);
+  }
+  const chosen = names?.length ? services.filter((s) => names.includes(s.name)) : services;
+  const selected = [];
+  const skipped = [];
+  for (const service of chosen) {
+    const { present, why } = presence(root, service);
+    if (present) selected.push(service);
+    else skipped.push({ name: service.name, why });
+  }
+  return { selected, skipped };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with a reason when something already listens on the port (a platform left running, say). */
+export function portTaken(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (err) => resolve(err.code === 'EADDRINUSE' ? 'in use' : err.message));
+    server.listen(port, () => server.close(() => resolve(undefined)));
+  });
+}
+
+/**
+ * Ports for the gateway and each service. Gateway port 0 means "isolated": every port is a free one, so several
+ * platforms (parallel test files) can run at once. `servicePorts` overrides single services.
+ */
+export async function assignPorts(services, { port, servicePorts = {} }) {
+  const gateway = port === 0 ? await freePort() : port;
+  const ports = {};
+  for (const s of services) ports[s.name] = servicePorts[s.name] ?? (port === 0 ? await freePort() : s.port);
+  return { gateway, ports };
+}
+
+/** The tsconfig for `--watch`: @ticketing/common from its TypeScript sources, so editing common reloads services too. */
+export function writeWatchTsconfig(root) {
+  const file = path.join(root, '.platform', 'tsconfig.watch.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const config = {
+    extends: '../tsconfig.base.json',
+    compilerOptions: { paths: { '@ticketing/common': ['../common/src/index.ts'], '@ticketing/common/*': ['../common/src/*'] } },
+  };
+  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
+/** The command line for one process: built JavaScript, tsx watch, or Next.js start/dev. */
+export function commandFor(root, service, { port, watch, watchTsconfig }) {
+  const cwd = path.join(root, service.dir);
+  if (service.kind === 'next') {
+    const next = require.resolve('next/dist/bin/next', { paths: [cwd, root] });
+    return { command: process.execPath, args: [next, watch ? 'dev' : 'start', '-p', String(port), '-H', '127.0.0.1'], cwd };
+  }
+  if (watch) {
+    const tsx = require.resolve('tsx/cli', { paths: [root] });
+    return { command: process.execPath, args: [tsx, 'watch', '--clear-screen=false', '--tsconfig', watchTsconfig, service.entry], cwd };
+  }
+  const built = service.entry.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+  return { command: process.execPath, args: ['--enable-source-maps', built], cwd };
+}
+
+/**
+ * The environment of one process. Starts from the caller's (so ORDER_EXPIRATION_SECONDS, STRIPE_SECRET_KEY, LOG_LEVEL
+ * and the like pass through), then what the platform decides (ports, databases, bus namespace, keys), then the
+ * per-service overrides.
+ */
+export function envFor(service, ctx) {
+  const { baseEnv, ports, gatewayUrl, postgresUrl, natsUrl, redisUrl, databasePrefix, busNamespace, redisNamespace, keys, selected, overrides } = ctx;
+  const env = { ...baseEnv, PORT: String(ports[service.name]) };
+  delete env.JWT_PRIVATE_KEY; // only auth may hold it
+  delete env.DATABASE_URL; // each service gets its own below
+
+  if (service.kind === 'next') {
+    // next sets NODE_ENV itself; a "test" inherited from Jest would only confuse it.
+    if (!overrides.NODE_ENV) delete env.NODE_ENV;
+    env.HOSTNAME = '127.0.0.1';
+    env.NEXT_TELEMETRY_DISABLED = '1';
+    // Server-side rendering calls services directly when they run, else through the gateway (which answers 502).
+    env.API_INTERNAL_URL = gatewayUrl;
+    for (const s of selected) if (s.route && s.kind !== 'next') env[`${s.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[s.name]}`;
+    return { ...env, ...overrides };
+  }
+
+  env.NODE_ENV ??= 'development';
+  env.LOG_LEVEL ??= 'info';
+  env.JWT_PUBLIC_KEY = keys.publicKey;
+  if (service.needs.includes('jwt-private')) env.JWT_PRIVATE_KEY = keys.privateKey;
+  if (service.needs.includes('db')) env.DATABASE_URL = databaseUrl(postgresUrl, `${databasePrefix}_${service.name}`);
+  if (service.needs.includes('nats')) {
+    env.NATS_URL = natsUrl;
+    env.BUS_NAMESPACE = busNamespace;
+  }
+  if (service.needs.includes('redis')) {
+    env.REDIS_URL = redisUrl;
+    if (redisNamespace && service.redisPrefix) env[service.redisPrefix[0]] = service.redisPrefix[1].replace('{ns}', redisNamespace);
+  }
+  return { ...env, ...overrides };
+}

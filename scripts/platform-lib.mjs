@@ -1,0 +1,240 @@
+// The whole platform as processes on this machine: infrastructure checks, databases, keys, build, one process per
+// service, the Next.js client and the gateway in front. `npm start` is a thin CLI over startPlatform(); tests use it
+// (in-process from ESM, or through scripts/platform-process.cjs from Jest) with isolating options.
+import fs from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICES, GATEWAY_PORT } from './services.mjs';
+import { createGateway, routesFor } from './gateway.mjs';
+import { checkInfrastructure, deleteBusNamespace, deleteRedisNamespace, describeInfrastructureProblems, dropDatabases, ensureDatabases, postgresBaseUrl } from './lib/infra.mjs';
+import { loadOrCreateKeys } from './lib/keys.mjs';
+import { buildWorkspaces } from './lib/build.mjs';
+import { createLogSink } from './lib/log-format.mjs';
+import { ManagedProcess } from './lib/supervisor.mjs';
+import { assignPorts, commandFor, envFor, portTaken, selectServices, writeWatchTsconfig } from './lib/plan.mjs';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export { SERVICES, GATEWAY_PORT };
+
+/** A failure whose message is meant for a person as is (no stack trace needed). */
+export class PlatformError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = 'PlatformError';
+    this.code = code;
+  }
+}
+
+/** Resolves once GET url answers (200, or any status when `anyStatus`); rejects on timeout, abort or give-up. */
+async function waitForHttp(url, { anyStatus = false, timeoutMs, signal, gaveUp }) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    const reason = gaveUp();
+    if (reason) throw new PlatformError(reason, 'PROCESS_FAILED');
+    const status = await new Promise((resolve) => {
+      const req = http.get(url, { timeout: 2000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (err) => resolve(err.code ?? err.message));
+    });
+    if (status === 200 || (anyStatus && typeof status === 'number' && status < 500)) return;
+    last = typeof status === 'number' ? `HTTP ${status}` : status;
+    await sleep(250);
+  }
+  throw new PlatformError(`${url} did not become ready within ${Math.round(timeoutMs / 1000)} s (last: ${last})`, 'NOT_READY');
+}
+
+function defaultColor() {
+  if (process.env.NO_COLOR) return false;
+  return Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY);
+}
+
+/**
+ * Starts the platform and resolves once every process is ready. Options (all optional):
+ *   port: gateway port (3000); 0 = isolated: free ports for everything, unique database prefix and namespaces
+ *   only: service names (array or "auth,tickets"); default: every service whose entry file exists
+ *   env: extra environment for every process (e.g. { ORDER_EXPIRATION_SECONDS: '5' }); serviceEnv: { name: env }
+ *   databasePrefix ("ticketing", or unique when isolated), busNamespace, redisNamespace
+ *   watch: tsx watch + next dev instead of built code; build: false skips building
+ *   log: 'inherit' (default) | false | (chunk) => void; json: JSON lines; color; logFile: also append plain text here
+ *   keys: { publicKey, privateKey } instead of the pair in .keys/
+ *   cleanupOnStop: drop the databases, the namespace's streams and Redis keys at stop (default: when isolated)
+ *   readyTimeoutMs, stopTimeoutMs, gatewayTimeoutMs, restartPolicy, signal (AbortSignal), onFatal(message)
+ * Resolves with { url, port, services, databases, keys, logFile, skipped, kill(name, signal), stopService(name),
+ * startService(name), stop(), closed } where `closed` resolves with { code, reason } once the platform has stopped.
+ */
+export async function startPlatform(options = {}) {
+  const root = options.root ?? ROOT;
+  const isolated = options.port === 0;
+  const id = randomBytes(4).toString('hex');
+  const port = options.port ?? GATEWAY_PORT;
+  const watch = Boolean(options.watch);
+  const baseEnv = { ...process.env, ...(options.env ?? {}) };
+  const databasePrefix = options.databasePrefix ?? (isolated ? `platform_${id}` : 'ticketing');
+  const busNamespace = options.busNamespace ?? (isolated ? `platform_${id}` : '');
+  const redisNamespace = options.redisNamespace ?? (isolated ? `platform_${id}` : '');
+  const cleanupOnStop = options.cleanupOnStop ?? isolated;
+  const signal = options.signal;
+  const logFile = options.logFile;
+  if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = options.log === false ? () => {} : typeof options.log === 'function' ? options.log : (s) => process.stdout.write(s);
+  const sink = createLogSink({ json: Boolean(options.json), color: options.color ?? (options.log === undefined || options.log === 'inherit' ? defaultColor() : false), out, file: logFile });
+  const say = (msg, level = 'info') => sink.event('platform', level, msg);
+
+  const { selected, skipped } = selectServices(root, SERVICES, options.only);
+  for (const s of skipped) say(`skipping ${s.name}: ${s.why}`, 'warn');
+  if (!selected.some((s) => s.kind !== 'next')) {
+    await sink.close();
+    throw new PlatformError(`no service to start (${skipped.map((s) => `${s.name}: ${s.why}`).join('; ') || 'none selected'})`, 'NOTHING_TO_START');
+  }
+
+  const { gateway: gatewayPort, ports } = await assignPorts(selected, { port, servicePorts: options.servicePorts });
+  const taken = (await Promise.all([['gateway', gatewayPort], ...selected.map((s) => [s.name, ports[s.name]])].map(async ([n, p]) => [n, p, await portTaken(p)]))).filter(([, , why]) => why);
+  if (taken.length) {
+    await sink.close();
+    const list = taken.map(([n, p, why]) => `${p} (${n}) is ${why}`).join(', ');
+    throw new PlatformError(`cannot start: port ${list}. Is another \`npm start\` running? Stop it, or use --port.`, 'PORT_IN_USE');
+  }
+
+  const postgresUrl = postgresBaseUrl(baseEnv);
+  const natsUrl = baseEnv.NATS_URL || 'nats://127.0.0.1:4222';
+  const redisUrl = baseEnv.REDIS_URL || 'redis://127.0.0.1:6379';
+  const needs = new Set(selected.flatMap((s) => s.needs));
+  const problems = await checkInfrastructure({ postgresUrl, natsUrl, redisUrl, needs });
+  if (problems.length) {
+    await sink.close();
+    throw new PlatformError(describeInfrastructureProblems(problems), 'INFRA_DOWN');
+  }
+
+  const databases = Object.fromEntries(selected.filter((s) => s.needs.includes('db')).map((s) => [s.name, `${databasePrefix}_${s.name}`]));
+  const created = await ensureDatabases(postgresUrl, Object.values(databases));
+  if (created.length) say(`created databases ${created.join(', ')}`);
+
+  const keys = options.keys ?? loadOrCreateKeys(path.join(root, '.keys'));
+  if (keys.created) say('generated a development session key pair in .keys/ (git-ignored)');
+
+  if (options.build !== false) {
+    const common = { dir: 'common' };
+    const toBuild = watch ? [] : [common, ...selected];
+    const built = await buildWorkspaces(root, toBuild, { env: baseEnv, log: (line) => sink.write('build', line), signal });
+    say(built.length ? `built ${built.join(', ')}` : 'build is up to date');
+  }
+  signal?.throwIfAborted();
+
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const watchTsconfig = watch ? writeWatchTsconfig(root) : undefined;
+  const ctx = { baseEnv, ports, gatewayUrl, postgresUrl, natsUrl, redisUrl, databasePrefix, busNamespace, redisNamespace, keys, selected };
+
+  let fatal;
+  let resolveClosed;
+  const closed = new Promise((resolve) => (resolveClosed = resolve));
+  const processes = new Map();
+  const onFatal = (message) => {
+    if (fatal) return;
+    fatal = message;
+    say(message, 'fatal');
+    if (ready) void stop(1, message).then(() => options.onFatal?.(message));
+  };
+  for (const service of selected) {
+    const spec = { name: service.name, ...commandFor(root, service, { port: ports[service.name], watch, watchTsconfig }), env: envFor(service, { ...ctx, overrides: options.serviceEnv?.[service.name] ?? {} }) };
+    processes.set(service.name, new ManagedProcess(spec, { sink, policy: options.restartPolicy, onFatal, onRestart: (p) => void announceReady(p.name) }));
+  }
+  const killAll = () => processes.forEach((p) => p.killNow());
+  process.on('exit', killAll);
+
+  const gateway = createGateway({
+    routes: routesFor(Object.fromEntries(selected.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}`]))),
+    timeoutMs: options.gatewayTimeoutMs,
+    log: (entry) => sink.write('gateway', JSON.stringify(entry)),
+  });
+
+  const readyTimeoutMs = options.readyTimeoutMs ?? (watch ? 180_000 : 90_000);
+  const waitReady = (name) => {
+    const service = selected.find((s) => s.name === name);
+    const p = processes.get(name);
+    return waitForHttp(`http://127.0.0.1:${ports[name]}${service.health}`, {
+      anyStatus: service.kind === 'next',
+      timeoutMs: readyTimeoutMs,
+      signal,
+      gaveUp: () => (p.state === 'failed' || p.state === 'stopped' ? (fatal ?? `${name} stopped`) : undefined),
+    });
+  };
+  const announceReady = (name) =>
+    waitReady(name).then(
+      () => say(`${name} is ready again`),
+      () => {},
+    );
+
+  const cleanUp = () =>
+    Promise.all([
+      Object.keys(databases).length && dropDatabases(postgresUrl, Object.values(databases)),
+      needs.has('nats') && deleteBusNamespace(natsUrl, busNamespace),
+      needs.has('redis') && deleteRedisNamespace(redisUrl, redisNamespace),
+    ]).catch((err) => say(`could not clean up after the platform: ${err.message}`, 'warn'));
+
+  let stopping;
+  const stop = (code = 0, reason = 'stopped') => {
+    stopping ??= (async () => {
+      gateway.close();
+      gateway.closeIdleConnections();
+      await Promise.all([...processes.values()].map((p) => p.stop(options.stopTimeoutMs ?? 10_000)));
+      gateway.closeAllConnections();
+      process.off('exit', killAll);
+      if (cleanupOnStop) await cleanUp();
+      say(code === 0 ? 'stopped' : `stopped: ${reason}`);
+      await sink.close();
+      resolveClosed({ code, reason });
+    })();
+    return stopping;
+  };
+
+  let ready = false;
+  try {
+    for (const p of processes.values()) p.start();
+    await new Promise((resolve, reject) => {
+      gateway.once('error', reject);
+      gateway.listen(gatewayPort, resolve);
+    });
+    await Promise.all(selected.map((s) => waitReady(s.name)));
+    ready = true;
+  } catch (err) {
+    await stop(1, err.message);
+    if (signal?.aborted) throw signal.reason;
+    throw err instanceof PlatformError ? err : new PlatformError(fatal ?? err.message, err.code);
+  }
+
+  const get = (name) => {
+    const p = processes.get(name);
+    if (!p) throw new PlatformError(`${name} is not part of this platform (running: ${[...processes.keys()].join(', ')})`, 'UNKNOWN_SERVICE');
+    return p;
+  };
+  return {
+    url: `http://localhost:${gatewayPort}`,
+    port: gatewayPort,
+    services: selected.map((s) => ({ name: s.name, port: ports[s.name], url: `http://127.0.0.1:${ports[s.name]}`, route: s.route ?? null, get pid() { return processes.get(s.name).pid; } })),
+    databases,
+    busNamespace,
+    keys: { publicKey: keys.publicKey, privateKey: keys.privateKey },
+    logFile,
+    skipped,
+    /** Signals one service's process group (default SIGKILL); it is restarted after the usual back-off. */
+    kill: (name, sig = 'SIGKILL') => get(name).kill(sig),
+    /** Stops one service gracefully and keeps it stopped; the gateway answers 502 for its routes meanwhile. */
+    stopService: (name) => get(name).stop(options.stopTimeoutMs ?? 10_000),
+    /** Starts a stopped service again and resolves once it is ready. */
+    startService: async (name) => {
+      const p = get(name);
+      if (p.state === 'stopped' || p.state === 'failed') p.start();
+      await waitReady(name);
+    },
+    waitReady,
+    stop: () => stop(0),
+    closed,
+  };
+}
