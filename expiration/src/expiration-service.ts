@@ -68,6 +68,9 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
     retryBaseMs: opts.retryBaseMs,
     retryCapMs: opts.retryCapMs,
     publish: async (orderId, eventId) => {
+      // While disconnected a publish would sit in the client's buffer until its timeout and then fail anyway (the
+      // reconnect does not rescue it); failing at once lets the back-off retry soon after NATS returns.
+      if (!connectedBus.isConnected()) throw new Error('NATS is not connected');
       await publishEvent(connectedBus, 'expiration.completed', { orderId }, { eventId });
     },
   });

@@ -38,7 +38,7 @@ export function retryDelayMs(attemptsMade: number, baseMs: number, capMs: number
 export function startExpirationWorker(opts: ExpirationWorkerOptions): Worker<HoldJobData, HoldOutcome> {
   const { timers, publish, logger } = opts;
   const retryBaseMs = opts.retryBaseMs ?? 250;
-  const retryCapMs = opts.retryCapMs ?? 10_000;
+  const retryCapMs = opts.retryCapMs ?? 5000;
 
   const fire = async (job: Job<HoldJobData, HoldOutcome>): Promise<HoldOutcome> => {
     const { orderId, expiresAt } = job.data;

@@ -43,6 +43,8 @@ export class StateRecovery {
   private running?: Promise<void>;
   private rerun = false;
   private stopped = false;
+  /** What the last completed rebuild did (for logs, health details and tests). */
+  lastReport?: RecoveryReport & { finishedAt: Date };
   private readonly onReady = () => void this.check();
 
   constructor(private readonly opts: StateRecoveryOptions) {}
@@ -78,6 +80,7 @@ export class StateRecovery {
       for (let round = 1; !this.stopped; round++) {
         const report = await this.recover();
         if (report) {
+          this.lastReport = { ...report, finishedAt: new Date() };
           logger.info(report, 'timers rebuilt from the ORDERS stream');
           return;
         }

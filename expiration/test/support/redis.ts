@@ -35,3 +35,31 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     await sleep(25);
   }
 }
+
+/**
+ * The logical Redis database the data-loss tests FLUSHDB. It is reserved for them: every other test uses db 0 with
+ * its own key prefix, and FLUSHALL (or flushing db 0) would wipe tests running in parallel.
+ */
+export const FLUSHABLE_REDIS_DB = 13;
+export const FLUSHABLE_REDIS_URL = `redis://127.0.0.1:6379/${FLUSHABLE_REDIS_DB}`;
+
+/**
+ * Serialises the tests that flush FLUSHABLE_REDIS_DB across processes (two jest runs at once): the lock lives in db 0,
+ * which is never flushed, and expires by itself if its holder dies.
+ */
+export async function withFlushableDbLock<T>(fn: () => Promise<T>, ttlMs = 180_000): Promise<T> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
+  const key = `test-exp-lock:db${FLUSHABLE_REDIS_DB}`;
+  const token = randomBytes(8).toString('hex');
+  try {
+    const deadline = Date.now() + ttlMs;
+    while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`Redis db ${FLUSHABLE_REDIS_DB} stayed locked by another test run`);
+      await sleep(250);
+    }
+    return await fn();
+  } finally {
+    if ((await redis.get(key)) === token) await redis.del(key);
+    await redis.quit();
+  }
+}
