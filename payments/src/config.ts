@@ -26,6 +26,10 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code such as usd')
     .transform((c) => c.toLowerCase())
     .default('usd'),
+  /** How often the sweeper reconciles stale payment attempts and retries pending refunds. */
+  PAYMENTS_SWEEP_INTERVAL_SECONDS: configFields.seconds(15),
+  /** A payment attempt still pending after this lost its request (must exceed the gateway's timeout with retries). */
+  PAYMENTS_STALE_ATTEMPT_SECONDS: configFields.seconds(120),
 });
 
 export type PaymentsConfig = z.output<typeof configSchema>;

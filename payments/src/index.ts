@@ -39,7 +39,13 @@ async function main(): Promise<void> {
   const consumer = await startOrdersConsumer({ bus, pool, logger, refunds: { pool, gateway, logger } });
   lifecycle.onShutdown('orders consumer', () => consumer.stop());
 
-  const sweeper = startPaymentsSweeper({ pool, gateway, logger });
+  const sweeper = startPaymentsSweeper({
+    pool,
+    gateway,
+    logger,
+    intervalMs: config.PAYMENTS_SWEEP_INTERVAL_SECONDS * 1000,
+    staleAttemptMs: config.PAYMENTS_STALE_ATTEMPT_SECONDS * 1000,
+  });
   lifecycle.onShutdown('payments sweeper', () => sweeper.stop());
 
   const app = buildApp({

@@ -38,6 +38,8 @@ export interface StripeFake {
   host: string;
   port: number;
   requests: RecordedRequest[];
+  /** Requests that arrived, answered or not yet (a request held by the latency counts at once). */
+  received(): number;
   /** Every PaymentIntent created (one per distinct idempotent charge; declined ones included). */
   paymentIntents: FakePaymentIntent[];
   refunds: Array<{ id: string; paymentIntent: string; amount: number; idempotencyKey: string | undefined }>;
@@ -90,6 +92,7 @@ export async function startStripeFake(): Promise<StripeFake> {
   const idempotent = new Map<string, { fingerprint: string; answer?: Answer }>();
   const failures: Array<{ path?: string }> = [];
   let latencyMs = 0;
+  let receivedCount = 0;
 
   function createPaymentIntent(form: FormValue): Answer {
     const amount = Number(get(form, 'amount'));
@@ -172,6 +175,7 @@ export async function startStripeFake(): Promise<StripeFake> {
   }
 
   const server: Server = createServer((req, res) => {
+    receivedCount++;
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (raw += chunk));
@@ -189,6 +193,7 @@ export async function startStripeFake(): Promise<StripeFake> {
     host: '127.0.0.1',
     port,
     requests,
+    received: () => receivedCount,
     paymentIntents,
     refunds,
     failNext: (n, path) => {

@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { OrderCreatedEvent } from '@ticketing/common';
+import {
+  collectEvents,
+  createTestBus,
+  createTestDatabase,
+  freePort,
+  publishTestEvent,
+  signedInUser,
+  testKeys,
+  waitFor,
+  type EventCollector,
+  type TestBus,
+  type TestDatabase,
+} from '@ticketing/common/testing';
+import { count } from './support/payments-test-kit';
+import { startStripeFake, type StripeFake } from './support/stripe-fake';
+
+// The real composition root as a separate process (from source with tsx), charging through the real Stripe SDK
+// against the local Stripe fake, killed with SIGKILL between "Stripe charged" and "payment stored".
+// node itself is spawned with tsx as a loader (not the tsx CLI, which runs the service in a grandchild that a SIGKILL
+// of the CLI would leave running).
+const ROOT = path.join(__dirname, '../..');
+const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>, port: number): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'payments/src/index.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: TSCONFIG, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, port, output: () => out, exited };
+}
+
+const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;
+
+let db: TestDatabase;
+let testBus: TestBus;
+let fake: StripeFake;
+let published: EventCollector;
+const running: Running[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase(undefined, 'payments_entry'); // empty: the service migrates it at start-up
+  testBus = await createTestBus();
+  fake = await startStripeFake();
+  published = await collectEvents(testBus.bus, 'PAYMENTS');
+});
+afterAll(async () => {
+  for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  await published.stop();
+  await fake.close();
+  await testBus.cleanup();
+  await db.drop();
+});
+
+const env = (): Record<string, string> => ({
+  DATABASE_URL: db.url,
+  NATS_URL: testBus.url,
+  BUS_NAMESPACE: testBus.namespace,
+  JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
+  STRIPE_SECRET_KEY: 'sk_test_entrypoint',
+  STRIPE_API_HOST: fake.host,
+  STRIPE_API_PORT: String(fake.port),
+  STRIPE_API_PROTOCOL: 'http',
+  PAYMENTS_SWEEP_INTERVAL_SECONDS: '1',
+  PAYMENTS_STALE_ATTEMPT_SECONDS: '1',
+});
+
+async function launch(): Promise<Running> {
+  const r = start(env(), await freePort());
+  running.push(r);
+  await waitFor(
+    async () => {
+      if (r.child.exitCode !== null) throw new Error(`payments exited early:\n${r.output()}`);
+      const res = await fetch(url(r, '/healthz/ready')).catch(() => undefined);
+      return res?.status === 200;
+    },
+    { timeoutMs: 25_000, intervalMs: 100, description: 'payments to become ready' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${r.output()}`);
+  });
+  return r;
+}
+
+it('refuses to start with a publishable key as STRIPE_SECRET_KEY, naming the variable, exit code 78', async () => {
+  const r = start({ ...env(), STRIPE_SECRET_KEY: 'pk_test_123' }, await freePort());
+  expect(await r.exited).toBe(78);
+  expect(r.output()).toMatch(/STRIPE_SECRET_KEY is invalid/);
+});
+
+it('SIGKILL after Stripe charged but before the payment was stored: on restart the charge is stored once, then refunded once when orders rejects it', async () => {
+  const buyer = signedInUser();
+  const order: OrderCreatedEvent = {
+    id: randomUUID(),
+    version: 0,
+    status: 'created',
+    userId: buyer.id,
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    ticket: { id: randomUUID(), priceCents: 1999 },
+  };
+  const first = await launch();
+  expect(await (await fetch(url(first, '/healthz/ready'))).json()).toMatchObject({ checks: { db: 'ok', nats: 'ok' } });
+  await publishTestEvent(testBus.bus, 'order.created', order);
+  await waitFor(async () => (await count(db.pool, 'SELECT 1 FROM orders WHERE id = $1', [order.id])) === 1);
+
+  // Stripe takes its time; the process dies while Stripe is charging. Stripe finishes the charge regardless.
+  fake.setLatency(1500);
+  const before = fake.received();
+  const answer = fetch(url(first, '/api/payments'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: buyer.cookie },
+    body: JSON.stringify({ orderId: order.id, token: 'tok_visa' }),
+  }).catch((err: unknown) => err);
+  await waitFor(() => fake.received() > before);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  expect(await answer).toMatchObject({ message: expect.stringMatching(/fetch failed/) }); // the buyer got no answer
+  await waitFor(() => fake.paymentIntents.some((p) => p.metadata.orderId === order.id), { timeoutMs: 5000 });
+  fake.setLatency(0);
+  expect((await db.pool.query('SELECT status FROM payment_attempts WHERE order_id = $1', [order.id])).rows).toEqual([{ status: 'pending' }]);
+  expect(await count(db.pool, 'SELECT 1 FROM payments WHERE order_id = $1', [order.id])).toBe(0);
+
+  // Restart: the sweeper replays the attempt with the same key; Stripe answers with the charge it already made.
+  const second = await launch();
+  const created = await published.waitFor('payment.created', (p) => p.orderId === order.id, { timeoutMs: 15_000 });
+  const intents = fake.paymentIntents.filter((p) => p.metadata.orderId === order.id);
+  expect(intents).toHaveLength(1);
+  expect(created.payload).toEqual({ id: expect.any(String), orderId: order.id, amountCents: 1999, providerId: intents[0]!.id });
+  const sent = fake.requests.filter((r) => r.path === '/v1/payment_intents' && r.idempotencyKey === order.id);
+  expect(sent.map((r) => r.replayed)).toEqual([false, true]);
+  expect(await count(db.pool, 'SELECT 1 FROM payments WHERE order_id = $1', [order.id])).toBe(1);
+
+  // Meanwhile the hold expired in orders, which rejects the payment: Stripe refunds it, keyed by the payment id.
+  await publishTestEvent(testBus.bus, 'order.payment_rejected', { orderId: order.id, paymentId: created.payload.id });
+  const refunded = await published.waitFor('payment.refunded', (p) => p.id === created.payload.id, { timeoutMs: 15_000 });
+  expect(fake.refunds.filter((r) => r.paymentIntent === intents[0]!.id)).toEqual([
+    { id: refunded.payload.refundId, paymentIntent: intents[0]!.id, amount: 1999, idempotencyKey: created.payload.id },
+  ]);
+
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+  expect(second.output()).toMatch(/"msg":"stopped"/);
+});
