@@ -27,10 +27,11 @@ export class Lifecycle {
   /** HTTP server: stop accepting, wait for in-flight requests, drop idle keep-alive sockets. */
   registerServer(server: Server): void {
     const inFlight = new Set<ServerResponse>();
-    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    // Prepended, so it runs before the app's handler may answer.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       inFlight.add(res);
       res.once('close', () => inFlight.delete(res));
-      if (!this.accepting) res.setHeader('Connection', 'close');
+      if (!this.accepting && !res.headersSent) res.setHeader('Connection', 'close');
     });
     this.onShutdown('http server', () =>
       new Promise<void>((resolve) => {

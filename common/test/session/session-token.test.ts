@@ -1,0 +1,52 @@
+import jwt from 'jsonwebtoken';
+import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from '@ticketing/common';
+import { generateSessionKeys, testKeys } from '@ticketing/common/testing';
+
+const user = { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', email: 'ann@example.test' };
+
+describe('session tokens', () => {
+  it('round-trips the user with the matching public key', () => {
+    const token = signSessionToken(user, testKeys().privateKey);
+    expect(verifySessionToken(token, testKeys().publicKey)).toEqual(user);
+  });
+
+  it('is an ES256 JWT with sub = user id, expiring after 7 days by default', () => {
+    const token = signSessionToken(user, testKeys().privateKey);
+    const decoded = jwt.decode(token, { complete: true })!;
+    expect(decoded.header.alg).toBe('ES256');
+    const claims = decoded.payload as jwt.JwtPayload;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.exp! - claims.iat!).toBe(DEFAULT_SESSION_TTL_SECONDS);
+    expect(DEFAULT_SESSION_TTL_SECONDS).toBe(7 * 24 * 3600);
+  });
+
+  it('rejects a token signed with another key', () => {
+    const token = signSessionToken(user, generateSessionKeys().privateKey);
+    expect(verifySessionToken(token, testKeys().publicKey)).toBeNull();
+  });
+
+  it('rejects an expired token', async () => {
+    const token = signSessionToken(user, testKeys().privateKey, 1);
+    expect(verifySessionToken(token, testKeys().publicKey)).toEqual(user);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(verifySessionToken(token, testKeys().publicKey)).toBeNull();
+  });
+
+  it('rejects garbage, tampered payloads and other algorithms', () => {
+    const token = signSessionToken(user, testKeys().privateKey);
+    const [header, , signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'someone-else', email: 'x@example.test', exp: 9999999999 })).toString('base64url');
+    const hs256 = jwt.sign({ email: user.email }, 'a-shared-secret', { algorithm: 'HS256', subject: user.id });
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${token.split('.')[1]}.`;
+    for (const bad of ['', 'garbage', 'a.b.c', `${header}.${forgedPayload}.${signature}`, hs256, unsigned]) {
+      expect(verifySessionToken(bad, testKeys().publicKey)).toBeNull();
+    }
+  });
+
+  it('rejects a validly signed token without the claims a session needs', () => {
+    const noEmail = jwt.sign({}, testKeys().privateKey, { algorithm: 'ES256', subject: user.id, expiresIn: 60 });
+    const noSubject = jwt.sign({ email: user.email }, testKeys().privateKey, { algorithm: 'ES256', expiresIn: 60 });
+    expect(verifySessionToken(noEmail, testKeys().publicKey)).toBeNull();
+    expect(verifySessionToken(noSubject, testKeys().publicKey)).toBeNull();
+  });
+});
