@@ -1,8 +1,13 @@
 import { RetryLaterError, type TicketUpdatedEvent, type TxEventContext } from '@ticketing/common';
 import { applyTicketUpdated } from '../domain/tickets-replica';
 
-/** An early version usually has its predecessor right behind it on the wire: look again soon. */
-export const EARLY_VERSION_RETRY_MS = 500;
+/**
+ * An early version usually has its predecessor right behind it on the wire, so look again soon; if it is not, back off
+ * (0.5 s, 1 s, 2 s ... 30 s) so that the consumer's 30 deliveries span about 12 minutes before it gives up.
+ */
+export function earlyVersionRetryMs(deliveryCount: number): number {
+  return Math.min(500 * 2 ** Math.max(0, deliveryCount - 1), 30_000);
+}
 
 /**
  * ticket.updated → applied only on top of the previous version (invariant 5). An early one is redelivered later
@@ -11,7 +16,10 @@ export const EARLY_VERSION_RETRY_MS = 500;
 export async function onTicketUpdated(payload: TicketUpdatedEvent, ctx: TxEventContext): Promise<void> {
   const outcome = await applyTicketUpdated(ctx.tx, payload);
   if (outcome === 'early') {
-    throw new RetryLaterError(`ticket ${payload.id} version ${payload.version} arrived before version ${payload.version - 1}`, EARLY_VERSION_RETRY_MS);
+    throw new RetryLaterError(
+      `ticket ${payload.id} version ${payload.version} arrived before version ${payload.version - 1}`,
+      earlyVersionRetryMs(ctx.deliveryCount),
+    );
   }
   ctx.logger.debug({ ticketId: payload.id, version: payload.version, outcome }, 'ticket.updated handled');
 }
