@@ -23,9 +23,18 @@ async function main(): Promise<void> {
   // No offline queue and a short command timeout: while Redis is away, rate-limit checks fail fast (and fail open)
   // instead of piling up behind the reconnect.
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
-  redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
+  // One warning per outage, not one per reconnect attempt.
+  let redisUp = true;
+  redis.on('error', (err) => {
+    if (redisUp) logger.warn({ err }, 'redis unreachable; sign-in rate limits fail open until it is back');
+    redisUp = false;
+  });
+  redis.on('ready', () => {
+    if (!redisUp) logger.info('redis reachable again');
+    redisUp = true;
+  });
   lifecycle.onShutdown('redis', () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()));
-  await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start-up; sign-in limits fail open until it is'));
+  await redis.connect().catch(() => undefined); // not fatal: reported above, retried in the background, readiness says down
 
   const app = buildApp({ pool, redis, logger, config, isAccepting: lifecycle.isAccepting });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -55,13 +55,14 @@ describe('POST /api/users/signin', () => {
     await time({ email: uniqueEmail('warm'), password: 'x' }); // makes the decoy hash once
     const wrong: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       wrong.push(await time({ email, password: `nope-${i}` }));
       unknown.push(await time({ email: uniqueEmail('ghost'), password: `nope-${i}` }));
     }
     expect(median(wrong)).toBeGreaterThan(50);
-    expect(median(unknown) / median(wrong)).toBeGreaterThan(0.6);
-    expect(median(unknown) / median(wrong)).toBeLessThan(1.6);
+    // Without the decoy hash an unknown email answers in a few ms (ratio ≈ 0.05); the bounds leave room for a busy CPU.
+    expect(median(unknown) / median(wrong)).toBeGreaterThan(0.4);
+    expect(median(unknown) / median(wrong)).toBeLessThan(2.5);
   });
 
   it.each([
