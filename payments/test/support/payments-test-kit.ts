@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
-import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestDatabase } from '@ticketing/common/testing';
+import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Consumer, type Pool, type Queryable } from '@ticketing/common';
+import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestBus, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
 import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
@@ -94,20 +94,26 @@ export interface PaymentsEventHarness {
   /** What payments published on PAYMENTS (through its outbox and relay). */
   published: EventCollector;
   refundDeps: RefundDeps;
+  /** Stops the durable consumer (payments falls behind ORDERS, as during a deploy); resumeConsumer picks up where it stopped. */
+  pauseConsumer(): Promise<void>;
+  resumeConsumer(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * payments wired as in index.ts (consumer 'payments' on ORDERS, outbox relay, test gateway) on its own database and
- * bus namespace. Tests inject orders' events with publishTestEvent and watch PAYMENTS.
+ * bus namespace (or the given one, to run beside other services). Tests inject orders' events with publishTestEvent
+ * and watch PAYMENTS.
  */
-export async function startPaymentsEventHarness(opts: { maxDeliver?: number } = {}): Promise<PaymentsEventHarness> {
+export async function startPaymentsEventHarness(opts: { maxDeliver?: number; testBus?: TestBus } = {}): Promise<PaymentsEventHarness> {
   const db = await createPaymentsTestDatabase();
-  const testBus = await createTestBus(silentLogger);
+  const testBus = opts.testBus ?? (await createTestBus(silentLogger));
   await ensureStreams(testBus.bus, ['PAYMENTS', 'ORDERS']);
   const gateway = new ObservedGateway(new TestGateway(db.pool));
   const refundDeps: RefundDeps = { pool: db.pool, gateway, logger: silentLogger, messageRetryDelayMs: 200, retrierGraceMs: 60_000 };
-  const consumer = await startOrdersConsumer({ bus: testBus.bus, pool: db.pool, logger: silentLogger, refunds: refundDeps, backoffMs: [100, 200], maxDeliver: opts.maxDeliver });
+  const startConsumer = () =>
+    startOrdersConsumer({ bus: testBus.bus, pool: db.pool, logger: silentLogger, refunds: refundDeps, backoffMs: [100, 200], maxDeliver: opts.maxDeliver });
+  let consumer: Consumer | undefined = await startConsumer();
   const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
   const published = await collectEvents(testBus.bus, 'PAYMENTS');
   return {
@@ -117,11 +123,18 @@ export async function startPaymentsEventHarness(opts: { maxDeliver?: number } = 
     app: paymentsTestApp(db.pool, gateway),
     published,
     refundDeps,
+    pauseConsumer: async () => {
+      await consumer?.stop();
+      consumer = undefined;
+    },
+    resumeConsumer: async () => {
+      consumer ??= await startConsumer();
+    },
     stop: async () => {
       await published.stop();
-      await consumer.stop();
+      await consumer?.stop();
       await relay.stop();
-      await testBus.cleanup();
+      if (!opts.testBus) await testBus.cleanup();
       await db.drop();
     },
   };

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  createTestBus,
+  createTestDatabase,
+  freePort,
+  publishTestEvent,
+  signedInUser,
+  testKeys,
+  waitFor,
+  type TestBus,
+  type TestDatabase,
+  type TestUser,
+} from '@ticketing/common/testing';
+import { findPaymentByOrder } from '../src/data/payments.data';
+import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './support/payments-test-kit';
+
+// Invariant 6 end to end: the real orders service (its own process and database, run from source) and payments
+// (in this process) on one bus namespace. Tickets and expiration are played by the test: it publishes ticket.created
+// and expiration.completed as they would. Every charge must end served (order complete) or refunded, never neither.
+const ROOT = path.join(__dirname, '../..');
+const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+
+let testBus: TestBus;
+let ordersDb: TestDatabase;
+let orders: { child: ChildProcess; port: number; output: () => string };
+let payments: PaymentsEventHarness;
+
+beforeAll(async () => {
+  testBus = await createTestBus();
+  ordersDb = await createTestDatabase(undefined, 'orders_e2e');
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'orders/src/index.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      TSX_TSCONFIG_PATH: TSCONFIG,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: ordersDb.url,
+      NATS_URL: testBus.url,
+      BUS_NAMESPACE: testBus.namespace,
+      JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  orders = { child, port, output: () => out };
+  payments = await startPaymentsEventHarness({ testBus });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`orders exited:\n${out}`);
+      return (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, description: 'orders to become ready' },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  if (orders?.child.exitCode === null) {
+    orders.child.kill('SIGTERM');
+    await new Promise((r) => orders.child.once('exit', r));
+  }
+  await payments?.stop();
+  await testBus?.cleanup();
+  await ordersDb?.drop();
+});
+
+const ordersApi = () => request(`http://127.0.0.1:${orders.port}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A listing (as tickets would announce it) ordered by a buyer through the real orders API; known to payments' replica. */
+async function placedOrder(priceCents: number): Promise<{ orderId: string; buyer: TestUser }> {
+  const ticketId = randomUUID();
+  await publishTestEvent(testBus.bus, 'ticket.created', { id: ticketId, version: 0, title: `Seat ${ticketId.slice(0, 4)}`, priceCents, userId: randomUUID() });
+  const buyer = signedInUser();
+  const res = await waitFor(
+    async () => {
+      const r = await ordersApi().post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId });
+      return r.status === 201 ? r : false; // 404 until orders' replica has the listing
+    },
+    { timeoutMs: 10_000, description: 'the order to be placed' },
+  );
+  const orderId = res.body.id as string;
+  await waitFor(async () => (await count(payments.db.pool, 'SELECT 1 FROM orders WHERE id = $1', [orderId])) === 1, { timeoutMs: 10_000 });
+  return { orderId, buyer };
+}
+
+const orderStatus = async (orderId: string, buyer: TestUser) => (await ordersApi().get(`/api/orders/${orderId}`).set('Cookie', buyer.cookie)).body.status as string;
+
+/** Waits until the order's fate is settled on both sides and returns it; throws if it settles inconsistently. */
+async function settledOutcome(orderId: string, buyer: TestUser): Promise<'served' | 'refunded' | 'not-charged'> {
+  return waitFor(
+    async () => {
+      const status = await orderStatus(orderId, buyer);
+      const payment = await findPaymentByOrder(payments.db.pool, orderId);
+      if (status === 'complete') return payment?.status === 'succeeded' ? 'served' : false;
+      if (status !== 'cancelled') return false;
+      if (!payment) return 'not-charged';
+      return payment.status === 'refunded' ? 'refunded' : false;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, description: `order ${orderId} to settle` },
+  );
+}
+
+test('payments lagging behind: a charge reaching orders after the hold expired is rejected and refunded once', async () => {
+  const { orderId, buyer } = await placedOrder(1999);
+  await payments.pauseConsumer(); // payments will not hear of the cancellation in time
+  try {
+    await publishTestEvent(testBus.bus, 'expiration.completed', { orderId });
+    await waitFor(async () => (await orderStatus(orderId, buyer)) === 'cancelled', { timeoutMs: 10_000 });
+    const res = await request(payments.app).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId, token: 'tok_visa' });
+    expect(res.status).toBe(201); // the replica still says `created`: charged
+  } finally {
+    await payments.resumeConsumer();
+  }
+  expect(await settledOutcome(orderId, buyer)).toBe('refunded');
+  const payment = (await findPaymentByOrder(payments.db.pool, orderId))!;
+  const refunded = await payments.published.waitFor('payment.refunded', (p) => p.id === payment.id);
+  expect(refunded.payload.orderId).toBe(orderId);
+  expect(await count(payments.db.pool, 'SELECT 1 FROM test_gateway_refunds WHERE idempotency_key = $1', [payment.id])).toBe(1);
+});
+
+test('20 orders, each paid while its hold expires (expiry from 150 ms before to 600 ms after the payment): every charge is served or refunded, exactly once', async () => {
+  const placed = await Promise.all(Array.from({ length: 20 }, (_, i) => placedOrder(1000 + i)));
+  const statuses = await Promise.all(
+    placed.map(async ({ orderId, buyer }) => {
+      const offset = Math.round(Math.random() * 750) - 150;
+      const expire = async () => {
+        if (offset > 0) await sleep(offset);
+        await publishTestEvent(testBus.bus, 'expiration.completed', { orderId });
+      };
+      const pay = async () => {
+        if (offset < 0) await sleep(-offset);
+        return (await request(payments.app).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId, token: 'tok_visa' })).status;
+      };
+      return (await Promise.all([pay(), expire()]))[0];
+    }),
+  );
+  expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+
+  const outcomes = await Promise.all(placed.map(({ orderId, buyer }) => settledOutcome(orderId, buyer)));
+  // Every 201 is a charge, and every charge is either the completed order's payment or refunded; a 409 charged nothing.
+  placed.forEach((_, i) => expect(statuses[i] === 201 ? ['served', 'refunded'] : ['not-charged']).toContain(outcomes[i]));
+  const orderIds = placed.map((p) => p.orderId);
+  const charges = await count(payments.db.pool, "SELECT 1 FROM test_gateway_charges WHERE idempotency_key = ANY($1::text[]) AND status = 'succeeded'", [orderIds]);
+  const refunds = await count(
+    payments.db.pool,
+    'SELECT 1 FROM test_gateway_refunds r JOIN payments p ON p.provider_id = r.payment_intent_id WHERE p.order_id = ANY($1::uuid[])',
+    [orderIds],
+  );
+  expect(charges).toBe(outcomes.filter((o) => o !== 'not-charged').length);
+  expect(refunds).toBe(outcomes.filter((o) => o === 'refunded').length);
+}, 90_000);
