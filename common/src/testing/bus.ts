@@ -66,7 +66,7 @@ export async function publishTestEvent<S extends EventSubject>(
   return eventId;
 }
 
-export interface CollectedEvent<S extends EventSubject = EventSubject> {
+interface CollectedEventOf<S extends EventSubject> {
   subject: S;
   payload: EventPayload<S>;
   eventId: string;
@@ -75,6 +75,9 @@ export interface CollectedEvent<S extends EventSubject = EventSubject> {
   /** Stream sequence: the order the stream stored the events in. */
   seq: number;
 }
+
+/** One recorded event; a union over subjects, so `if (e.subject === 'ticket.updated')` narrows the payload. */
+export type CollectedEvent<S extends EventSubject = EventSubject> = { [K in S]: CollectedEventOf<K> }[S];
 
 export interface EventCollector {
   /** Everything collected so far, in stream order. */
@@ -112,7 +115,7 @@ export async function collectEvents(
       if (!subject || (wanted && !wanted.has(subject))) continue;
       const headers: Record<string, string> = {};
       for (const k of m.headers?.keys() ?? []) headers[k] = m.headers!.get(k);
-      events.push({ subject: subject as EventSubject, payload: m.json(), eventId: headers[EventHeaders.EventId] ?? '', headers, seq: m.seq });
+      events.push({ subject, payload: m.json(), eventId: headers[EventHeaders.EventId] ?? '', headers, seq: m.seq } as CollectedEvent);
     }
   })();
 

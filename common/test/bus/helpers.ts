@@ -32,3 +32,8 @@ export function capturingLogger(): { logger: Logger; records: Array<Record<strin
   const logger = pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line)) });
   return { logger, records };
 }
+
+/** The versions of one aggregate's events, in the order given (stream order for a collector's events). */
+export function versionsOf(events: Array<{ payload: unknown }>, id: string): number[] {
+  return events.map((e) => e.payload as { id?: string; version?: number }).filter((p) => p.id === id).map((p) => p.version!);
+}

@@ -13,7 +13,7 @@ import {
   type TestBus,
   type TestDatabase,
 } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, ticketCreated, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, versionsOf, ticketCreated, writeTicketUpdate } from './helpers';
 
 // NATS goes away under running relays and consumers: a nats-server of this file's own, killed and restarted on the
 // same port and store.
@@ -82,7 +82,7 @@ test('writes keep succeeding while NATS is down; when it returns every event is 
   expect(collector.events).toHaveLength(written.length); // nothing twice
   expect(new Set(events.map((e) => e.eventId))).toEqual(new Set(written));
   for (const t of tickets) {
-    const versions = events.filter((e) => e.payload.id === t).map((e) => (e.payload as { version: number }).version);
+    const versions = versionsOf(events, t);
     expect(versions).toEqual(Array.from({ length: v }, (_, i) => i + 1));
   }
 });

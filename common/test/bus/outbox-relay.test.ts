@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMMON_MIGRATIONS, InvalidEventError, pruneBusTables, startOutboxRelay, withTransaction, writeOutbox, type OutboxRelay } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, ticketUpdated, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, versionsOf, ticketUpdated, writeTicketUpdate } from './helpers';
 
 let db: TestDatabase;
 let tb: TestBus;
@@ -48,7 +48,7 @@ test('the relay publishes rows in outbox order with the event headers, and marks
     expect(e.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   }
   for (const t of tickets) {
-    expect(events.filter((e) => e.payload.id === t).map((e) => (e.payload as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(versionsOf(events, t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   }
   await waitFor(async () => expect((await outboxRows(db.pool)).filter((r) => written.includes(r.event_id) && !r.sent_at)).toEqual([]));
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMMON_MIGRATIONS, connectBus, createPool, ensureStreams, startOutboxRelay, type Bus, type OutboxRelay, type Pool } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, versionsOf, writeTicketUpdate } from './helpers';
 
 // Two replicas of a service, each with its own pool, NATS connection and relay, against one outbox.
 let db: TestDatabase;
@@ -65,7 +65,7 @@ test('two relays publish each event exactly once and keep each aggregate in orde
   await collector.stop();
   expect(events).toHaveLength(total);
   for (const t of tickets) {
-    const versions = events.filter((e) => e.payload.id === t).map((e) => (e.payload as { version: number }).version);
+    const versions = versionsOf(events, t);
     expect(versions).toEqual(Array.from({ length: perTicket }, (_, i) => i + 1));
   }
 });

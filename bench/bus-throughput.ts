@@ -1,0 +1,130 @@
+/**
+ * Event bus throughput and latency on this machine, against the real PostgreSQL and NATS (own database and namespace,
+ * removed afterwards).
+ *
+ *   npx tsx bench/bus-throughput.ts [backlog=20000] [rate=500] [seconds=10]
+ *
+ * 1. Relay publish rate: `backlog` outbox rows already committed, then the relay starts; events/s until all are sent.
+ * 2. End-to-end latency: events committed at `rate`/s for `seconds` while the relay and a transactional consumer run;
+ *    latency = handler start − the writer's COMMIT returning. Reports p50/p90/p99/max.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  COMMON_MIGRATIONS,
+  createLogger,
+  ensureStreams,
+  startConsumer,
+  startOutboxRelay,
+  withTransaction,
+  writeOutbox,
+  type EventPayload,
+} from '../common/src/index';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { createTestBus, createTestDatabase, waitFor } from '../common/src/testing/index';
+
+const [backlog = 20_000, rate = 500, seconds = 10] = process.argv.slice(2).map(Number);
+const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'warn');
+const userId = randomUUID();
+const ticketIds = Array.from({ length: 200 }, () => randomUUID());
+const versions = new Map<string, number>();
+
+function nextEvent(): EventPayload<'ticket.updated'> {
+  const id = ticketIds[Math.floor(Math.random() * ticketIds.length)]!;
+  const version = (versions.get(id) ?? 0) + 1;
+  versions.set(id, version);
+  return { id, version, title: 'bench', priceCents: 1000, userId, orderId: null, status: 'available' };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase([COMMON_MIGRATIONS], 'bench_bus');
+  const tb = await createTestBus(logger);
+  try {
+    await ensureStreams(tb.bus, ['TICKETS']);
+
+    // 1. Relay publish rate over a committed backlog.
+    for (let i = 0; i < backlog; i += 500) {
+      await withTransaction(db.pool, async (tx) => {
+        for (let j = i; j < Math.min(backlog, i + 500); j++) await writeOutbox(tx, 'ticket.updated', nextEvent());
+      });
+    }
+    const started = performance.now();
+    const relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger });
+    await waitFor(async () => (await db.pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n === 0, {
+      timeoutMs: 600_000,
+      intervalMs: 50,
+    });
+    const secondsTaken = (performance.now() - started) / 1000;
+    console.log(`relay: ${backlog} events in ${secondsTaken.toFixed(2)} s = ${Math.round(backlog / secondsTaken)} events/s`);
+
+    // 2. Commit → consumer latency at a steady rate.
+    const committedAt = new Map<string, number>();
+    const handledAt = new Map<string, number>();
+    const consumer = await startConsumer({
+      bus: tb.bus,
+      logger,
+      service: 'bench',
+      stream: 'TICKETS',
+      pool: db.pool,
+      handlers: {
+        'ticket.updated': async (_p, ctx) => {
+          handledAt.set(ctx.eventId, performance.now());
+        },
+      },
+    });
+    // Let the consumer catch up with the backlog first, so only the steady phase is measured.
+    await waitFor(async () => (await db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n >= backlog, { timeoutMs: 600_000, intervalMs: 100 });
+    const caughtUp = (performance.now() - started) / 1000;
+    console.log(`consumer (transactional, inbox): backlog applied ${Math.round(backlog / caughtUp)} events/s (relay and consumer concurrently)`);
+
+    // When each event reached the stream (an ordered consumer sees it there), to split relay lag from consumer lag.
+    const inStreamAt = new Map<string, number>();
+    const watcher = await tb.bus.js.consumers.get(tb.bus.streamName('TICKETS'), { deliver_policy: DeliverPolicy.New });
+    const watched = await watcher.consume();
+    void (async () => {
+      for await (const m of watched) inStreamAt.set(m.headers?.get('Nats-Msg-Id') ?? '', performance.now());
+    })();
+
+    const total = rate * seconds;
+    const intervalMs = 1000 / rate;
+    const t0 = performance.now();
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = t0 + i * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const eventId = randomUUID();
+      const payload = nextEvent();
+      writes.push(
+        withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.updated', payload, { eventId })).then(() => {
+          committedAt.set(eventId, performance.now());
+        }),
+      );
+    }
+    await Promise.all(writes);
+    await waitFor(() => [...committedAt.keys()].every((id) => handledAt.has(id)), { timeoutMs: 120_000, intervalMs: 100 });
+    const latencies = [...committedAt].map(([id, at]) => handledAt.get(id)! - at).sort((a, b) => a - b);
+    const relayLag = [...committedAt].map(([id, at]) => (inStreamAt.get(id) ?? NaN) - at).sort((a, b) => a - b);
+    watched.stop();
+    console.log(`  of which commit → in stream (relay): p50 ${percentile(relayLag, 50).toFixed(1)} ms, p99 ${percentile(relayLag, 99).toFixed(1)} ms`);
+    const fmt = (p: number) => `${percentile(latencies, p).toFixed(1)} ms`;
+    console.log(
+      `latency commit → handler at ${rate} events/s for ${seconds} s (${latencies.length} events): ` +
+        `p50 ${fmt(50)}, p90 ${fmt(90)}, p99 ${fmt(99)}, max ${latencies[latencies.length - 1]!.toFixed(1)} ms`,
+    );
+
+    await consumer.stop();
+    await relay.stop();
+  } finally {
+    await tb.cleanup();
+    await db.drop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
