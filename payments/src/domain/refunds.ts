@@ -21,16 +21,20 @@ export function refundRetryDelayMs(failedTries: number): number {
   return Math.min(5000 * 2 ** Math.max(0, failedTries - 1), 10 * 60_000);
 }
 
-/**
- * Asks the provider for the refund (idempotency key = payment id, so every retry asks for the same refund) and, in the
- * caller's transaction, marks it done, marks the payment refunded and puts payment.refunded in the outbox: the event
- * exists iff the mark committed. The conditional mark makes a race between the listener and the retrier harmless.
- */
-export async function executeRefund(deps: Pick<RefundDeps, 'gateway'>, db: Queryable, refund: Refund, payment: Payment, requestId?: string): Promise<boolean> {
+/** Asks the provider for the refund; the idempotency key (payment id) makes every retry ask for the same refund. */
+async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, refund: Refund, payment: Payment): Promise<string> {
   const { refundId } = await deps.gateway.refund({ providerId: payment.providerId, amountCents: refund.amountCents, idempotencyKey: refund.idempotencyKey });
-  if (!(await completeRefund(db, refund.id, refundId))) return false;
+  return refundId;
+}
+
+/**
+ * In the caller's transaction: the refund done, the payment refunded, payment.refunded in the outbox (the event exists
+ * iff the mark committed). Conditional, so the listener and the retrier racing each other publish one event.
+ */
+export async function markRefunded(db: Queryable, refund: Refund, payment: Payment, providerRefundId: string, requestId?: string): Promise<boolean> {
+  if (!(await completeRefund(db, refund.id, providerRefundId))) return false;
   await markPaymentRefunded(db, payment.id);
-  await writeOutbox(db, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId }, { requestId });
+  await writeOutbox(db, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId: providerRefundId }, { requestId });
   return true;
 }
 
@@ -61,13 +65,16 @@ export async function refundRejectedPayment(
     firstRetryAt: new Date(Date.now() + (deps.retrierGraceMs ?? 60_000)),
   });
   if (refund.status === 'succeeded') return 'already-refunded';
+  let providerRefundId: string;
   try {
-    return (await executeRefund(deps, tx, refund, payment, ctx.requestId)) ? 'refunded' : 'already-refunded';
+    providerRefundId = await requestProviderRefund(deps, refund, payment);
   } catch (err) {
+    // Recorded on the pool (this transaction will roll back) so the retrier's back-off and last_error stay true.
     await recordRefundFailure(deps.pool, refund.id, errorText(err), refundRetryDelayMs(refund.attempts + 1)).catch(() => undefined);
     ctx.logger.warn({ err, paymentId: payment.id, orderId: payment.orderId }, 'refund failed; the event will be redelivered (and the retrier holds the refund)');
     throw new RetryLaterError(`refund of payment ${payment.id} failed: ${errorText(err)}`, deps.messageRetryDelayMs ?? 5000);
   }
+  return (await markRefunded(tx, refund, payment, providerRefundId, ctx.requestId)) ? 'refunded' : 'already-refunded';
 }
 
 /** One pass of the periodic retrier over refunds still pending and due: each in its own transaction. */
@@ -78,7 +85,8 @@ export async function retryDueRefunds(deps: RefundDeps): Promise<{ refunded: num
     const payment = await findPayment(deps.pool, refund.paymentId);
     if (!payment) continue; // impossible: refunds.payment_id references payments
     try {
-      if (await withTransaction(deps.pool, (tx) => executeRefund(deps, tx, refund, payment))) {
+      const providerRefundId = await requestProviderRefund(deps, refund, payment);
+      if (await withTransaction(deps.pool, (tx) => markRefunded(tx, refund, payment, providerRefundId))) {
         refunded++;
         deps.logger.info({ paymentId: payment.id, orderId: payment.orderId, tries: refund.attempts + 1 }, 'pending refund completed by the retrier');
       }
