@@ -37,7 +37,7 @@ export async function SiteHeader() {
               <Link href="/signin" className="button button-ghost">
                 Sign in
               </Link>
-              <Link href="/signup" className="button">
+              <Link href="/signup" className="button button-primary">
                 Sign up
               </Link>
             </>

@@ -55,7 +55,6 @@ export function TestCardForm({ busy, amount, onToken, failure }: TestCardFormPro
           <thead>
             <tr>
               <th scope="col">Number</th>
-              <th scope="col">Card</th>
               <th scope="col">Outcome</th>
               <th scope="col">
                 <span className="visually-hidden">Use</span>
@@ -67,9 +66,9 @@ export function TestCardForm({ busy, amount, onToken, failure }: TestCardFormPro
               <tr key={card.token}>
                 <td>
                   <code>{card.number}</code>
+                  <span className="test-card-brand">{card.brand}</span>
                 </td>
-                <td>{card.brand}</td>
-                <td>{card.outcome}</td>
+                <td className={card.outcome === 'Succeeds' ? 'outcome-ok' : 'outcome-declined'}>{card.outcome}</td>
                 <td>
                   <button
                     type="button"

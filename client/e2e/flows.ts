@@ -34,25 +34,25 @@ export function header(page: Page): Locator {
 
 export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await visible(header(page).getByText(email));
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/signin');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
   await visible(header(page).getByText(email));
 }
 
 /** Lists a ticket through the sell form; resolves with its id once the ticket page shows. */
 export async function sellTicket(page: Page, title: string, price: string): Promise<string> {
   await page.goto('/sell');
-  await page.getByLabel('Title').fill(title);
-  await page.getByLabel('Price (USD)').fill(price);
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Price (USD)', { exact: true }).fill(price);
   await page.getByRole('button', { name: 'List ticket' }).click();
   await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
   await visible(page.getByRole('heading', { level: 1, name: title }));
@@ -80,7 +80,7 @@ export async function buyFromTicketPage(page: Page): Promise<string> {
 }
 
 export async function payWithCard(page: Page, cardNumber: string): Promise<void> {
-  await page.getByLabel('Card number').fill(cardNumber);
+  await page.getByLabel('Card number', { exact: true }).fill(cardNumber);
   await page.getByRole('button', { name: /^Pay / }).click();
 }
 

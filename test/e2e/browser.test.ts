@@ -70,21 +70,23 @@ describe('the web client in Chromium', () => {
     const { page } = await person();
     await page.goto('/signup');
     await screenshot(page, '01-sign-up');
-    await page.getByLabel('Email').fill(story.sellerEmail);
-    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Email', { exact: true }).fill(story.sellerEmail);
+    await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
     await visible(page.locator('#field-password-error'));
-    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
     await signUp(page, story.sellerEmail);
-    await page.getByRole('link', { name: 'Sell' }).click();
-    await page.getByLabel('Title').fill(story.title);
-    await page.getByLabel('Price (USD)').fill('45.999');
+    await header(page).getByRole('link', { name: 'Sell', exact: true }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Sell a ticket' }));
+    await page.getByLabel('Title', { exact: true }).fill(story.title);
+    await page.getByLabel('Price (USD)', { exact: true }).fill('45.999');
     await page.getByRole('button', { name: 'List ticket' }).click();
     const priceError = await visible(page.locator('#field-price-error'));
     expect((await priceError.textContent())?.length).toBeGreaterThan(0);
-    expect(await page.getByLabel('Price (USD)').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Price (USD)').getAttribute('aria-describedby')).toContain('field-price-error');
+    expect(await page.getByLabel('Price (USD)', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Price (USD)', { exact: true }).getAttribute('aria-describedby')).toContain('field-price-error');
+    expect(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid')).toBeNull();
     await screenshot(page, '02-sell-validation');
 
     story.ticketId = await sellTicket(page, story.title, '45.50');
@@ -96,6 +98,11 @@ describe('the web client in Chromium', () => {
     // Signing out and in again keeps the account.
     await header(page).getByRole('button', { name: 'Sign out' }).click();
     await visible(header(page).getByRole('link', { name: 'Sign in' }));
+    await page.goto('/signin');
+    await page.getByLabel('Email', { exact: true }).fill(story.sellerEmail);
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+    await visible(page.locator('form').getByRole('alert').filter({ hasText: 'Invalid credentials' }));
     await signIn(page, story.sellerEmail);
   });
 
@@ -209,10 +216,11 @@ describe('the web client in Chromium', () => {
       const response = await seller.context.request.get(`/api/tickets/${ticketId}`);
       return ((await response.json()) as { status: string }).status === 'reserved';
     });
-    await seller.page.getByLabel('Price (USD)').fill('250');
+    await seller.page.getByLabel('Price (USD)', { exact: true }).fill('250');
     await seller.page.getByRole('button', { name: 'Save changes' }).click();
-    const alert = await visible(seller.page.getByRole('alert'));
+    const alert = await visible(seller.page.locator('form').getByRole('alert'));
     expect((await alert.textContent())?.trim().length).toBeGreaterThan(0);
+    expect(seller.page.url()).toContain('/edit');
     await screenshot(seller.page, '12-edit-conflict');
 
     await seller.page.goto(`/tickets/${ticketId}`);
@@ -224,6 +232,23 @@ describe('the web client in Chromium', () => {
 
     const unchanged = await seller.context.request.get(`/api/tickets/${ticketId}`);
     expect(((await unchanged.json()) as { price: number }).price).toBe(210);
+  });
+
+  test('"Load more" pages through the listing without repeating a ticket', async () => {
+    const word = uniqueTitle('Proms').replace(' ', '-');
+    const titles = Array.from({ length: 14 }, (_, i) => `${word} night ${i + 1}`);
+    await sellerWithTickets(...titles.map((title, i) => ({ title, price: 10 + i })));
+    const { page } = await person();
+    await page.goto(`/?q=${encodeURIComponent(word)}`);
+    const list = page.getByRole('list', { name: /Tickets matching/ });
+    await visible(list);
+    expect(await list.getByRole('listitem').count()).toBe(12);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await eventually('the second page', async () => (await list.getByRole('listitem').count()) === 14);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    const shown = await list.locator('.ticket-card-title').allTextContents();
+    expect([...shown].sort()).toEqual([...titles].sort());
+    expect(shown[0]).toBe(titles[13]); // newest first
   });
 
   test('pages stay readable on a phone, and unknown pages say so', async () => {
