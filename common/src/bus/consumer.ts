@@ -137,7 +137,9 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
           needsSetUp = false;
         }
         const consumer = await bus.js.consumers.get(streamName, service);
-        const messages = await consumer.consume({ max_messages: maxInFlight });
+        // A client-side buffer a little larger than maxInFlight keeps the pipe full (pulls are round trips) while
+        // bounding how long a buffered message waits unprocessed (it is not working()'ed until handed to us).
+        const messages = await consumer.consume({ max_messages: Math.max(32, maxInFlight * 2) });
         current = messages;
         if (stopper.signal.aborted) messages.stop();
         void watchStatus(messages);

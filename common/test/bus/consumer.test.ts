@@ -283,3 +283,26 @@ test('a plain consumer handles only its subjects, retries failures, and writes n
   expect(records.find((r) => r.level === 40 && r.eventId === created)?.msg).toMatch(/handler failed/);
   expect(await inboxCount(created)).toBe(0);
 });
+
+test('a durable consumer deleted under a running consumer is re-created; the replayed events are not applied again', async () => {
+  const applied: string[] = [];
+  const { logger, records } = capturingLogger();
+  consumer = await startConsumer({
+    bus: tb.bus,
+    logger,
+    service: 'svc',
+    stream: 'TICKETS',
+    pool: db.pool,
+    handlers: { 'ticket.created': async (p) => void applied.push(p.id) },
+  });
+  const first = ticketCreated();
+  await publishTestEvent(tb.bus, 'ticket.created', first);
+  await waitFor(() => expect(applied).toEqual([first.id]));
+
+  await tb.bus.jsm.consumers.delete(tb.bus.streamName('TICKETS'), 'svc');
+  await waitFor(async () => expect((await consumerInfo()).config.durable_name).toBe('svc'), { timeoutMs: 20_000 });
+  const second = ticketCreated();
+  await publishTestEvent(tb.bus, 'ticket.created', second);
+  await waitFor(() => expect(applied).toEqual([first.id, second.id]), { timeoutMs: 20_000 });
+  expect(records.some((r) => /re-creating/.test(r.msg))).toBe(true);
+});
