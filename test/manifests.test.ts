@@ -108,7 +108,7 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
     const routes = objects.filter((o) => o.kind === 'HTTPRoute');
     const table = new Map<string, { name: string; port: number }>();
     for (const r of routes) {
-      for (const rule of r.spec.rules) table.set(rule.matches[0].path.value, rule.backendRefs[0]);
+      for (const rule of r.spec.rules) if (rule.backendRefs) table.set(rule.matches[0].path.value, rule.backendRefs[0]);
     }
     for (const s of SERVICES.filter((x) => x.route)) expect(table.get(s.route!)).toEqual({ name: s.name, port: s.port });
     expect(table.get('/')).toEqual({ name: 'client', port: 3000 });
@@ -152,6 +152,13 @@ describe('the prod overlay', () => {
       expect(find(objects, 'HorizontalPodAutoscaler', name).spec.minReplicas).toBeGreaterThanOrEqual(2);
     }
     expect(find(objects, 'StatefulSet', 'nats').spec.replicas).toBe(3);
+  });
+
+  test('serves HTTPS and only redirects plain HTTP (Secure session cookies need HTTPS)', () => {
+    const listeners = find(objects, 'Gateway', 'ticketing').spec.listeners;
+    expect(listeners.find((l: { name: string }) => l.name === 'https')).toMatchObject({ protocol: 'HTTPS', port: 443, tls: { mode: 'Terminate' } });
+    for (const name of ['api', 'client']) expect(find(objects, 'HTTPRoute', name).spec.parentRefs).toEqual([{ name: 'ticketing', sectionName: 'https' }]);
+    expect(find(objects, 'HTTPRoute', 'https-redirect').spec.rules[0].filters[0].requestRedirect.scheme).toBe('https');
   });
 
   test('denies traffic by default and lets each database accept only its own service', () => {
