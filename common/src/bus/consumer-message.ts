@@ -58,6 +58,13 @@ export function decodeMessage(bus: Bus, msg: JsMsg, handled: ReadonlySet<string>
 
 type AnyHandler<C> = (payload: never, ctx: C) => Promise<void>;
 
+/**
+ * TEST-ONLY fault injection, never set outside test/faults: TICKETING_FAULT_INJECTION=ack-before-commit acks each
+ * message before its handler's transaction commits, the very bug invariant 4 forbids (a crash or rollback after the ack
+ * loses the event). The fault suite switches it on to prove that its audit detects lost events.
+ */
+const ACK_BEFORE_COMMIT = process.env.TICKETING_FAULT_INJECTION === 'ack-before-commit';
+
 export interface ProcessSettings {
   service: string;
   maxDeliver: number;
@@ -81,8 +88,9 @@ export async function processMessage(
   const ctx: EventContext = { eventId: event.eventId, subject: event.subject, deliveryCount, requestId: event.requestId, logger };
   const started = performance.now();
   try {
+    if (ACK_BEFORE_COMMIT) msg.ack();
     const outcome = await run(ctx);
-    msg.ack();
+    if (!ACK_BEFORE_COMMIT) msg.ack();
     logger.debug({ ms: Math.round(performance.now() - started), outcome }, outcome === 'applied' ? 'event applied' : 'event already applied; acked');
   } catch (err) {
     const retryLater = err instanceof RetryLaterError;

@@ -142,7 +142,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
         const messages = await consumer.consume({ max_messages: Math.max(32, maxInFlight * 2) });
         current = messages;
         if (stopper.signal.aborted) messages.stop();
-        void watchStatus(messages);
+        void watchStatus(messages).catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'consumer status watcher failed'));
         for await (const msg of messages) {
           attempt = 0;
           await handle(msg);
@@ -197,7 +197,12 @@ function watchMaxDeliveries(bus: Bus, streamName: string, service: string, logge
     return bus.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streamName}.${service}`, {
       callback: (err, m) => {
         if (err) return;
-        const info = m.json<{ stream_seq?: number; deliveries?: number }>();
+        let info: { stream_seq?: number; deliveries?: number };
+        try {
+          info = m.json();
+        } catch {
+          return;
+        }
         void bus.jsm.streams
           .getMessage(streamName, { seq: info.stream_seq ?? 0 })
           .then((sm) => sm?.header.get('Nats-Msg-Id'))

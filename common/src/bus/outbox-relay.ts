@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Status } from '@nats-io/transport-node';
-import type { Pool } from '../db/pool';
+import type { Pool, PoolClient } from '../db/pool';
 import type { Logger } from '../log/logger';
 import { streamOf } from '../events/contracts';
 import type { Bus } from './connection';
@@ -79,7 +79,12 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       await recordFailedAttemptOnHead(pool, error).catch(() => undefined);
       return { kind: 'failed', error };
     }
-    const tx = await pool.connect();
+    let tx: PoolClient;
+    try {
+      tx = await pool.connect();
+    } catch (err) {
+      return { kind: 'failed', error: `database unreachable: ${errorMessage(err)}` };
+    }
     let released = false;
     try {
       await tx.query('BEGIN');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { COMMON_MIGRATIONS, InvalidEventError, pruneBusTables, startOutboxRelay, withTransaction, writeOutbox, type OutboxRelay } from '@ticketing/common';
+import { COMMON_MIGRATIONS, createPool, InvalidEventError, pruneBusTables, startOutboxRelay, withTransaction, writeOutbox, type OutboxRelay } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, versionsOf, ticketUpdated, writeTicketUpdate } from './helpers';
+import { capturingLogger, outboxRows, quietLogger, versionsOf, ticketUpdated, writeTicketUpdate } from './helpers';
 
 let db: TestDatabase;
 let tb: TestBus;
@@ -84,4 +84,23 @@ test('pruning deletes old sent outbox rows and old inbox rows, nothing else', as
   expect(ids).toEqual(expect.arrayContaining([recentSent, unsent]));
   const inbox = (await db.pool.query('SELECT event_id FROM inbox')).rows.map((r) => r.event_id);
   expect(inbox).toEqual([newInbox]);
+});
+
+test('with PostgreSQL unreachable the relay logs, backs off and stops cleanly instead of crashing', async () => {
+  const { logger, records } = capturingLogger();
+  const deadPool = createPool('postgres://postgres@127.0.0.1:1/nowhere', quietLogger());
+  const onUnhandled = jest.fn();
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    relay = startOutboxRelay({ pool: deadPool, bus: tb.bus, logger, maxRetryDelayMs: 200 });
+    await waitFor(() => records.filter((r) => r.msg.startsWith('publishing outbox events failed')).length >= 3);
+    const failures = records.filter((r) => r.msg.startsWith('publishing outbox events failed'));
+    expect(String(failures[0]!.err)).toMatch(/database unreachable/);
+    await relay.stop();
+    relay = undefined;
+    expect(onUnhandled).not.toHaveBeenCalled();
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await deadPool.end();
+  }
 });
