@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import {
   COMMON_MIGRATIONS,
   createLogger,
+  createPool,
   ensureStreams,
   startConsumer,
   startOutboxRelay,
@@ -51,8 +52,11 @@ async function main(): Promise<void> {
         for (let j = i; j < Math.min(backlog, i + 500); j++) await writeOutbox(tx, 'ticket.updated', nextEvent());
       });
     }
+    // As in production the writer (API), the relay and the consumer (another service) do not share a pool.
+    const relayPool = createPool(db.url, logger, { max: 4 });
+    const consumerPool = createPool(db.url, logger, { max: 20 });
     const started = performance.now();
-    const relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger });
+    const relay = startOutboxRelay({ pool: relayPool, bus: tb.bus, logger });
     await waitFor(async () => (await db.pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n === 0, {
       timeoutMs: 600_000,
       intervalMs: 50,
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
       logger,
       service: 'bench',
       stream: 'TICKETS',
-      pool: db.pool,
+      pool: consumerPool,
       handlers: {
         'ticket.updated': async (_p, ctx) => {
           handledAt.set(ctx.eventId, performance.now());
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
 
     await consumer.stop();
     await relay.stop();
+    await Promise.all([relayPool.end(), consumerPool.end()]);
   } finally {
     await tb.cleanup();
     await db.drop();
