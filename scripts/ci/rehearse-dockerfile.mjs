@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Rehearses a Dockerfile without a Docker engine: each stage gets a scratch root directory, COPY copies from the
+// repository (or an earlier stage), RUN runs the same commands there with this machine's Node 24 and npm, and the
+// final stage's CMD is started to prove the runtime image holds everything it loads (it must get as far as its
+// configuration check, exit code 78, instead of dying on a missing module).
+// What it cannot check: the base image itself, user creation (groupadd/useradd are skipped), file ownership.
+// Usage: node scripts/ci/rehearse-dockerfile.mjs <service> [--keep]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const service = process.argv[2];
+if (!service) {
+  console.error('usage: rehearse-dockerfile.mjs <service> [--keep]');
+  process.exit(2);
+}
+const dockerfile = path.join(ROOT, service, 'Dockerfile');
+const lines = readFileSync(dockerfile, 'utf8')
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+
+const scratch = mkdtempSync(path.join(tmpdir(), `rehearse-${service}-`));
+const stages = new Map();
+let stage;
+const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, npm_config_update_notifier: 'false' };
+const t0 = Date.now();
+const log = (msg) => console.log(`[${service} ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+const inStage = (p) => path.join(stage.root, path.isAbsolute(p) ? p : path.join(stage.workdir, p));
+
+for (const line of lines) {
+  const [instruction, ...rest] = line.split(/\s+/);
+  const args = rest.join(' ');
+  switch (instruction.toUpperCase()) {
+    case 'FROM': {
+      const [image, , name] = rest;
+      if (!/:\d+\.\d+/.test(image)) throw new Error(`base image ${image} is not pinned to a version`);
+      stage = { name: name ?? `stage${stages.size}`, root: path.join(scratch, name ?? `stage${stages.size}`), workdir: '/', env: {}, cmd: undefined };
+      mkdirSync(stage.root, { recursive: true });
+      stages.set(stage.name, stage);
+      log(`stage ${stage.name} (${image})`);
+      break;
+    }
+    case 'WORKDIR':
+      stage.workdir = path.resolve(stage.workdir, args);
+      mkdirSync(inStage('.'), { recursive: true });
+      break;
+    case 'ENV': {
+      const [k, ...v] = args.split('=');
+      stage.env[k] = v.join('=');
+      break;
+    }
+    case 'COPY': {
+      const from = rest[0].startsWith('--from=') ? stages.get(rest.shift().slice(7)) : undefined;
+      const dest = rest.pop();
+      for (const src of rest) {
+        const source = from ? path.join(from.root, src) : path.join(ROOT, src);
+        if (!existsSync(source)) throw new Error(`COPY source missing: ${src}${from ? ` in stage ${from.name}` : ''}`);
+        const target = dest.endsWith('/') ? path.join(inStage(dest), path.basename(src)) : inStage(dest);
+        const filter = (p) => !/\/(node_modules|dist|\.next)(\/|$)/.test(path.relative(source, p)) || from !== undefined;
+        cpSync(source, target, { recursive: true, filter });
+      }
+      break;
+    }
+    case 'RUN': {
+      if (/\b(groupadd|useradd|adduser|addgroup)\b/.test(args)) {
+        log(`skip (needs root in an image): ${args}`);
+        break;
+      }
+      // An image throws its npm cache away; here that cache is the machine's own, so keep it.
+      const command = args.replace(/\s*&&\s*npm cache clean --force/g, '');
+      log(`RUN ${command}`);
+      execFileSync('bash', ['-euo', 'pipefail', '-c', command], { cwd: inStage('.'), env: { ...env, ...stage.env }, stdio: 'inherit' });
+      break;
+    }
+    case 'CMD':
+      stage.cmd = JSON.parse(args);
+      break;
+    default:
+      break; // USER, EXPOSE, ARG, LABEL: nothing to rehearse
+  }
+}
+
+if (!stage.cmd) throw new Error('the final stage has no CMD');
+if (existsSync(inStage('node_modules/typescript'))) throw new Error('the runtime stage contains dev dependencies (typescript)');
+log(`CMD ${stage.cmd.join(' ')} (with an empty environment: expect the config check to stop it)`);
+const bin = stage.cmd[0] === 'node' ? process.execPath : stage.cmd[0];
+const run = spawnSync(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env }, encoding: 'utf8', timeout: 30000 });
+const output = `${run.stdout}${run.stderr}`;
+if (run.status !== 78 || /Cannot find module|MODULE_NOT_FOUND/.test(output)) {
+  console.error(output);
+  console.error(`expected the configuration check (exit 78), got exit ${run.status}`);
+  process.exit(1);
+}
+log(`ok: ${output.trim().split('\n')[0]}`);
+if (!process.argv.includes('--keep')) rmSync(scratch, { recursive: true, force: true });
