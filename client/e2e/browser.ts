@@ -36,7 +36,14 @@ export async function newPerson(browser: Browser, baseURL: string, opts: { mobil
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
   });
-  return { context, page, pageErrors };
+  // The site loads nothing from elsewhere (no web fonts, no CDNs); Stripe.js is the one exception, when configured.
+  const origin = new URL(baseURL).origin;
+  const externalRequests: string[] = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:') externalRequests.push(request.url());
+  });
+  return { context, page, pageErrors, externalRequests };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -42,9 +42,13 @@ export function getTicket(id: string): Promise<ApiResult<Ticket>> {
   return serverGet<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`);
 }
 
-/** Publishable keys are public; read at request time (not inlined at build) so the same build runs with or without Stripe. */
+/**
+ * Publishable keys are public; read at request time so one build runs with or without Stripe. The bundler inlines
+ * NEXT_PUBLIC_* at build time, even `process.env[name]` with a constant name, so the lookup goes through the entries.
+ */
 export function stripePublishableKey(): string | null {
-  const name = 'NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY';
-  const key = process.env[name]?.trim();
-  return key ? key : null;
+  const found = Object.entries(process.env).find(([name]) => name === STRIPE_KEY_VARIABLE)?.[1]?.trim();
+  return found ? found : null;
 }
+
+const STRIPE_KEY_VARIABLE = 'NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY';

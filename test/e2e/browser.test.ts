@@ -48,14 +48,16 @@ async function sellerWithTickets(...tickets: Array<{ title: string; price: numbe
 }
 
 beforeAll(async () => {
-  platform = await startPlatformForE2E({ ORDER_EXPIRATION_SECONDS: String(HOLD_SECONDS) }, STARTUP_MS);
+  platform = await startPlatformForE2E({ ORDER_EXPIRATION_SECONDS: String(HOLD_SECONDS), NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '' }, STARTUP_MS);
   browser = await launchBrowser();
 }, STARTUP_MS + 30_000);
 
 afterEach(async () => {
   const errors = people.flatMap((p) => p.pageErrors);
+  const external = people.flatMap((p) => p.externalRequests);
   await Promise.all(people.splice(0).map((p) => p.context.close()));
   expect(errors).toEqual([]);
+  expect(external).toEqual([]);
 });
 
 afterAll(async () => {

@@ -1,0 +1,102 @@
+// With NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY set, the order page pays through Stripe Elements loaded from js.stripe.com,
+// and only there. The sandbox has no internet, so the browser gets a stand-in for Stripe.js (same calls: Stripe(key),
+// elements().create('card'), createToken) that hands out Stripe's test tokens; the payments service behind it is the
+// built-in test gateway, which takes those tokens. What is tested is our side: the key reaching the browser at run
+// time, the script loaded only when and where needed, the token reaching POST /api/payments and the result shown.
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newPerson, screenshot, type Person } from '../../client/e2e/browser';
+import { startPlatformForE2E, type RunningPlatform } from '../../client/e2e/platform';
+import { apiSignUp, buyFromTicketPage, uniqueEmail, uniqueTitle, visible } from '../../client/e2e/flows';
+
+const PUBLISHABLE_KEY = 'pk_test_offline_e2e';
+const STARTUP_MS = 300_000;
+
+const FAKE_STRIPE_JS = `
+window.Stripe = function (key) {
+  window.__stripeKey = key;
+  var input;
+  return {
+    elements: function () {
+      return {
+        create: function (type) {
+          window.__stripeElementType = type;
+          return {
+            mount: function (el) {
+              input = document.createElement('input');
+              input.setAttribute('aria-label', 'Card details (Stripe)');
+              el.appendChild(input);
+            },
+            on: function (event, handler) { input.addEventListener('input', function () { handler({ complete: true }); }); },
+            focus: function () { input.focus(); },
+            destroy: function () { input.remove(); },
+          };
+        },
+      };
+    },
+    createToken: function () {
+      var digits = input.value.replace(/\\D/g, '');
+      return Promise.resolve({ token: { id: digits === '4000000000000002' ? 'tok_chargeDeclined' : 'tok_visa' } });
+    },
+  };
+};`;
+
+let platform: RunningPlatform;
+let browser: Browser;
+const people: Person[] = [];
+
+beforeAll(async () => {
+  platform = await startPlatformForE2E(
+    { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, ORDER_EXPIRATION_SECONDS: '120' },
+    STARTUP_MS,
+    'e2e-stripe',
+  );
+  browser = await launchBrowser();
+}, STARTUP_MS + 30_000);
+
+afterEach(async () => {
+  const errors = people.flatMap((p) => p.pageErrors);
+  await Promise.all(people.splice(0).map((p) => p.context.close()));
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+}, 60_000);
+
+test('with a publishable key, the order page pays through Stripe Elements and shows the outcome', async () => {
+  const seller = await newPerson(browser, platform.url);
+  const buyer = await newPerson(browser, platform.url);
+  people.push(seller, buyer);
+  await buyer.context.route('https://js.stripe.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/javascript', body: FAKE_STRIPE_JS }),
+  );
+  await apiSignUp(platform.url, seller.context, uniqueEmail('seller'));
+  const title = uniqueTitle('Royal Albert Hall, box 12');
+  const created = await seller.context.request.post('/api/tickets', { data: { title, price: 64 } });
+  expect(created.status()).toBe(201);
+  const ticketId = ((await created.json()) as { id: string }).id;
+
+  await apiSignUp(platform.url, buyer.context, uniqueEmail('buyer'));
+  await buyer.page.goto('/');
+  await buyer.page.goto(`/tickets/${ticketId}`);
+  expect(buyer.externalRequests).toEqual([]); // Stripe.js only where a card is taken
+
+  await buyFromTicketPage(buyer.page);
+  const card = await visible(buyer.page.getByLabel('Card details (Stripe)'));
+  expect(await buyer.page.getByLabel('Card number', { exact: true }).count()).toBe(0);
+  expect(await buyer.page.evaluate<string>('window.__stripeKey')).toBe(PUBLISHABLE_KEY);
+  expect(await buyer.page.evaluate<string>('window.__stripeElementType')).toBe('card');
+  expect(buyer.externalRequests.length).toBeGreaterThan(0);
+  expect(buyer.externalRequests.every((url) => url.startsWith('https://js.stripe.com/'))).toBe(true);
+
+  await card.fill('4000 0000 0000 0002');
+  await buyer.page.getByRole('button', { name: /^Pay / }).click();
+  const declined = await visible(buyer.page.getByRole('alert').filter({ hasText: 'Payment declined' }));
+  expect(await declined.textContent()).toContain('Your card was declined.');
+
+  await card.fill('4242 4242 4242 4242');
+  await buyer.page.getByRole('button', { name: /^Pay / }).click();
+  await visible(buyer.page.getByText('Order complete'), 20_000);
+  await screenshot(buyer.page, '15-stripe-elements-complete');
+});
