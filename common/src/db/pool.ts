@@ -24,6 +24,10 @@ export function createPool(connectionString: string, logger: Logger, opts: PoolO
   });
   // An idle client losing its connection (database restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost; the pool will reconnect'));
+  // pg-pool listens only while a client is idle. A checked-out client between queries (a transaction waiting on NATS,
+  // a handler between statements) losing its connection would emit 'error' with no listener and kill the process;
+  // its holder sees the failure on its next query anyway, and the pool discards it on release (not queryable).
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost while in use; its work fails and is retried')));
   return pool;
 }
 
