@@ -28,8 +28,10 @@ export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, log
  */
 export async function applyOrderStatusChange(db: Queryable, change: { id: string; version: number; status: OrderStatus }, logger: Logger): Promise<ReplicaOutcome> {
   if (await updateOrderStatusAtVersion(db, change.id, change.version, change.status)) return 'applied';
+  // Stale only when version n (or later) is stored. At n-1 the UPDATE lost a race: it cannot see the order.created
+  // insert still in flight in another replica, which committed before this read (test/orders-replica.race.test.ts).
   const current = await findOrderVersion(db, change.id);
-  if (current === null || current < change.version - 1) {
+  if (current === null || current < change.version) {
     throw new RetryLaterError(`order ${change.id} version ${change.version} arrived before version ${change.version - 1} (replica at ${current ?? 'none'})`, EARLY_EVENT_RETRY_MS);
   }
   logger.debug({ orderId: change.id, version: change.version, replicaVersion: current }, 'stale or duplicate order event ignored');

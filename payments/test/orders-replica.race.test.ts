@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, RetryLaterError, type PoolClient, type Queryable } from '@ticketing/common';
+import { createTestDatabase, type TestDatabase } from '@ticketing/common/testing';
+import { findOrder, insertOrder } from '../src/data/orders.data';
+import { applyOrderStatusChange } from '../src/domain/orders-replica';
+import { PAYMENTS_MIGRATIONS } from '../src/migrations';
+
+// Two replicas of payments share the durable consumer, so order.created and order.cancelled of one order can be
+// handled at the same moment in two processes. The conditional UPDATE (version n on top of n-1) does not see a row
+// inserted by a transaction still in flight; if that transaction commits before the follow-up version check, the
+// check sees n-1: the event was not stale, it lost a race, and must be retried, not dropped. (Found by test/faults:
+// a replica left at v0 `created` for an order cancelled long before.)
+
+let db: TestDatabase;
+const logger = createLogger('payments-test', 'silent');
+
+beforeAll(async () => {
+  db = await createTestDatabase(PAYMENTS_MIGRATIONS, 'payments');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+/** The listener's transaction, with another transaction committing right after the listener's first statement. */
+function commitsAfterFirstStatement(tx: PoolClient, other: PoolClient): Queryable {
+  let statements = 0;
+  const query = async (text: string, values?: unknown[]) => {
+    const result = await tx.query(text, values);
+    if (++statements === 1) await other.query('COMMIT');
+    return result;
+  };
+  return { query } as unknown as Queryable;
+}
+
+test('order.cancelled racing the insert of its order.created is retried, then applied', async () => {
+  const id = randomUUID();
+  const creator = await db.pool.connect();
+  const canceller = await db.pool.connect();
+  try {
+    await creator.query('BEGIN');
+    await insertOrder(creator, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) });
+    await canceller.query('BEGIN');
+    const race = applyOrderStatusChange(commitsAfterFirstStatement(canceller, creator), { id, version: 1, status: 'cancelled' }, logger);
+    await expect(race).rejects.toBeInstanceOf(RetryLaterError);
+    await canceller.query('ROLLBACK');
+
+    // The redelivery applies it.
+    await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'cancelled' }, logger)).resolves.toBe('applied');
+    expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'cancelled' });
+  } finally {
+    creator.release();
+    canceller.release();
+  }
+});
+
+test('a real duplicate or stale status change is still ignored', async () => {
+  const id = randomUUID();
+  await insertOrder(db.pool, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) });
+  await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'complete' }, logger)).resolves.toBe('applied');
+  await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'complete' }, logger)).resolves.toBe('stale');
+  expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'complete' });
+});
