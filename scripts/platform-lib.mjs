@@ -13,19 +13,12 @@ import { loadOrCreateKeys } from './lib/keys.mjs';
 import { buildWorkspaces } from './lib/build.mjs';
 import { createLogSink } from './lib/log-format.mjs';
 import { ManagedProcess } from './lib/supervisor.mjs';
+import { PlatformError } from './lib/platform-error.mjs';
 import { assignPorts, commandFor, envFor, portTaken, selectServices, writeWatchTsconfig } from './lib/plan.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export { SERVICES, GATEWAY_PORT };
+export { SERVICES, GATEWAY_PORT, PlatformError };
 
-/** A failure whose message is meant for a person as is (no stack trace needed). */
-export class PlatformError extends Error {
-  constructor(message, code) {
-    super(message);
-    this.name = 'PlatformError';
-    this.code = code;
-  }
-}
 
 /** Resolves once GET url answers (200, or any status when `anyStatus`); rejects on timeout, abort or give-up. */
 async function waitForHttp(url, { anyStatus = false, timeoutMs, signal, gaveUp }) {
@@ -56,82 +49,112 @@ function defaultColor() {
 }
 
 /**
+ * Everything before the first process starts: which services, ports, infrastructure, databases, keys, build.
+ * Throws a PlatformError that says what to do when something is missing.
+ */
+async function prepare(options, say, sink) {
+  const root = options.root ?? ROOT;
+  const isolated = options.port === 0;
+  const id = randomBytes(4).toString('hex');
+  const watch = Boolean(options.watch);
+  const baseEnv = { ...process.env, ...(options.env ?? {}) };
+  const plan = {
+    root,
+    watch,
+    baseEnv,
+    databasePrefix: options.databasePrefix ?? (isolated ? `platform_${id}` : 'ticketing'),
+    busNamespace: options.busNamespace ?? (isolated ? `platform_${id}` : ''),
+    redisNamespace: options.redisNamespace ?? (isolated ? `platform_${id}` : ''),
+    cleanupOnStop: options.cleanupOnStop ?? isolated,
+    postgresUrl: postgresBaseUrl(baseEnv),
+    natsUrl: baseEnv.NATS_URL || 'nats://127.0.0.1:4222',
+    redisUrl: baseEnv.REDIS_URL || 'redis://127.0.0.1:6379',
+  };
+
+  const { selected, skipped } = selectServices(root, SERVICES, options.only);
+  for (const s of skipped) say(`skipping ${s.name}: ${s.why}`, 'warn');
+  if (!selected.some((s) => s.kind !== 'next')) {
+    throw new PlatformError(`no service to start (${skipped.map((s) => `${s.name}: ${s.why}`).join('; ') || 'none selected'})`, 'NOTHING_TO_START');
+  }
+  Object.assign(plan, { selected, skipped, needs: new Set(selected.flatMap((s) => s.needs)) });
+
+  const { gateway, ports } = await assignPorts(selected, { port: options.port ?? GATEWAY_PORT, servicePorts: options.servicePorts });
+  const checks = await Promise.all([['gateway', gateway], ...selected.map((s) => [s.name, ports[s.name]])].map(async ([n, p]) => [n, p, await portTaken(p)]));
+  const taken = checks.filter(([, , why]) => why);
+  if (taken.length) {
+    const list = taken.map(([n, p, why]) => `${p} (${n}) is ${why}`).join(', ');
+    throw new PlatformError(`cannot start: port ${list}. Is another \`npm start\` running? Stop it, or use --port.`, 'PORT_IN_USE');
+  }
+  Object.assign(plan, { gatewayPort: gateway, ports, gatewayUrl: `http://127.0.0.1:${gateway}` });
+
+  const problems = await checkInfrastructure(plan);
+  if (problems.length) throw new PlatformError(describeInfrastructureProblems(problems), 'INFRA_DOWN');
+
+  plan.databases = Object.fromEntries(selected.filter((s) => s.needs.includes('db')).map((s) => [s.name, `${plan.databasePrefix}_${s.name}`]));
+  const created = await ensureDatabases(plan.postgresUrl, Object.values(plan.databases));
+  if (created.length) say(`created databases ${created.join(', ')}`);
+
+  plan.keys = options.keys ?? loadOrCreateKeys(path.join(root, '.keys'));
+  if (plan.keys.created) say('generated a development session key pair in .keys/ (git-ignored)');
+
+  try {
+    if (options.build !== false && !watch) {
+      const built = await buildWorkspaces(root, [{ dir: 'common' }, ...selected], { env: baseEnv, log: (line) => sink.write('build', line), signal: options.signal });
+      say(built.length ? `built ${built.join(', ')}` : 'build is up to date');
+    }
+    options.signal?.throwIfAborted();
+  } catch (err) {
+    if (plan.cleanupOnStop) await cleanUp(plan, say);
+    throw err;
+  }
+  plan.watchTsconfig = watch ? writeWatchTsconfig(root) : undefined;
+  return plan;
+}
+
+/** Drops what an isolated platform made: its databases, its bus namespace's streams, its Redis keys. */
+function cleanUp(plan, say) {
+  return Promise.all([
+    Object.keys(plan.databases ?? {}).length && dropDatabases(plan.postgresUrl, Object.values(plan.databases)),
+    plan.needs.has('nats') && deleteBusNamespace(plan.natsUrl, plan.busNamespace),
+    plan.needs.has('redis') && deleteRedisNamespace(plan.redisUrl, plan.redisNamespace),
+  ]).catch((err) => say(`could not clean up after the platform: ${err.message}`, 'warn'));
+}
+
+/**
  * Starts the platform and resolves once every process is ready. Options (all optional):
  *   port: gateway port (3000); 0 = isolated: free ports for everything, unique database prefix and namespaces
  *   only: service names (array or "auth,tickets"); default: every service whose entry file exists
  *   env: extra environment for every process (e.g. { ORDER_EXPIRATION_SECONDS: '5' }); serviceEnv: { name: env }
- *   databasePrefix ("ticketing", or unique when isolated), busNamespace, redisNamespace
+ *   servicePorts: { name: port }; databasePrefix ("ticketing", or unique when isolated), busNamespace, redisNamespace
  *   watch: tsx watch + next dev instead of built code; build: false skips building
  *   log: 'inherit' (default) | false | (chunk) => void; json: JSON lines; color; logFile: also append plain text here
  *   keys: { publicKey, privateKey } instead of the pair in .keys/
  *   cleanupOnStop: drop the databases, the namespace's streams and Redis keys at stop (default: when isolated)
  *   readyTimeoutMs, stopTimeoutMs, gatewayTimeoutMs, restartPolicy, signal (AbortSignal), onFatal(message)
- * Resolves with { url, port, services, databases, keys, logFile, skipped, kill(name, signal), stopService(name),
- * startService(name), stop(), closed } where `closed` resolves with { code, reason } once the platform has stopped.
+ * Resolves with { url, port, services, databases, busNamespace, keys, logFile, skipped, kill(name, signal),
+ * stopService(name), startService(name), waitReady(name), stop(), closed }; `closed` resolves with { code, reason }
+ * once the platform has stopped (through stop(), or because a service was given up on).
  */
 export async function startPlatform(options = {}) {
-  const root = options.root ?? ROOT;
-  const isolated = options.port === 0;
-  const id = randomBytes(4).toString('hex');
-  const port = options.port ?? GATEWAY_PORT;
-  const watch = Boolean(options.watch);
-  const baseEnv = { ...process.env, ...(options.env ?? {}) };
-  const databasePrefix = options.databasePrefix ?? (isolated ? `platform_${id}` : 'ticketing');
-  const busNamespace = options.busNamespace ?? (isolated ? `platform_${id}` : '');
-  const redisNamespace = options.redisNamespace ?? (isolated ? `platform_${id}` : '');
-  const cleanupOnStop = options.cleanupOnStop ?? isolated;
-  const signal = options.signal;
-  const logFile = options.logFile;
+  const { logFile, signal } = options;
   if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = options.log === false ? () => {} : typeof options.log === 'function' ? options.log : (s) => process.stdout.write(s);
-  const sink = createLogSink({ json: Boolean(options.json), color: options.color ?? (options.log === undefined || options.log === 'inherit' ? defaultColor() : false), out, file: logFile });
+  const inherit = options.log === undefined || options.log === 'inherit';
+  const sink = createLogSink({ json: Boolean(options.json), color: options.color ?? (inherit ? defaultColor() : false), out, file: logFile });
   const say = (msg, level = 'info') => sink.event('platform', level, msg);
 
-  const { selected, skipped } = selectServices(root, SERVICES, options.only);
-  for (const s of skipped) say(`skipping ${s.name}: ${s.why}`, 'warn');
-  if (!selected.some((s) => s.kind !== 'next')) {
+  let plan;
+  try {
+    plan = await prepare(options, say, sink);
+  } catch (err) {
     await sink.close();
-    throw new PlatformError(`no service to start (${skipped.map((s) => `${s.name}: ${s.why}`).join('; ') || 'none selected'})`, 'NOTHING_TO_START');
+    if (signal?.aborted) throw signal.reason;
+    throw err;
   }
-
-  const { gateway: gatewayPort, ports } = await assignPorts(selected, { port, servicePorts: options.servicePorts });
-  const taken = (await Promise.all([['gateway', gatewayPort], ...selected.map((s) => [s.name, ports[s.name]])].map(async ([n, p]) => [n, p, await portTaken(p)]))).filter(([, , why]) => why);
-  if (taken.length) {
-    await sink.close();
-    const list = taken.map(([n, p, why]) => `${p} (${n}) is ${why}`).join(', ');
-    throw new PlatformError(`cannot start: port ${list}. Is another \`npm start\` running? Stop it, or use --port.`, 'PORT_IN_USE');
-  }
-
-  const postgresUrl = postgresBaseUrl(baseEnv);
-  const natsUrl = baseEnv.NATS_URL || 'nats://127.0.0.1:4222';
-  const redisUrl = baseEnv.REDIS_URL || 'redis://127.0.0.1:6379';
-  const needs = new Set(selected.flatMap((s) => s.needs));
-  const problems = await checkInfrastructure({ postgresUrl, natsUrl, redisUrl, needs });
-  if (problems.length) {
-    await sink.close();
-    throw new PlatformError(describeInfrastructureProblems(problems), 'INFRA_DOWN');
-  }
-
-  const databases = Object.fromEntries(selected.filter((s) => s.needs.includes('db')).map((s) => [s.name, `${databasePrefix}_${s.name}`]));
-  const created = await ensureDatabases(postgresUrl, Object.values(databases));
-  if (created.length) say(`created databases ${created.join(', ')}`);
-
-  const keys = options.keys ?? loadOrCreateKeys(path.join(root, '.keys'));
-  if (keys.created) say('generated a development session key pair in .keys/ (git-ignored)');
-
-  if (options.build !== false) {
-    const common = { dir: 'common' };
-    const toBuild = watch ? [] : [common, ...selected];
-    const built = await buildWorkspaces(root, toBuild, { env: baseEnv, log: (line) => sink.write('build', line), signal });
-    say(built.length ? `built ${built.join(', ')}` : 'build is up to date');
-  }
-  signal?.throwIfAborted();
-
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const watchTsconfig = watch ? writeWatchTsconfig(root) : undefined;
-  const ctx = { baseEnv, ports, gatewayUrl, postgresUrl, natsUrl, redisUrl, databasePrefix, busNamespace, redisNamespace, keys, selected };
+  const { selected, ports, gatewayPort } = plan;
 
   let fatal;
+  let ready = false;
   let resolveClosed;
   const closed = new Promise((resolve) => (resolveClosed = resolve));
   const processes = new Map();
@@ -142,8 +165,10 @@ export async function startPlatform(options = {}) {
     if (ready) void stop(1, message).then(() => options.onFatal?.(message));
   };
   for (const service of selected) {
-    const spec = { name: service.name, ...commandFor(root, service, { port: ports[service.name], watch, watchTsconfig }), env: envFor(service, { ...ctx, overrides: options.serviceEnv?.[service.name] ?? {} }) };
-    processes.set(service.name, new ManagedProcess(spec, { sink, policy: options.restartPolicy, onFatal, onRestart: (p) => void announceReady(p.name) }));
+    const command = commandFor(plan.root, service, { port: ports[service.name], watch: plan.watch, watchTsconfig: plan.watchTsconfig });
+    const env = envFor(service, { ...plan, overrides: options.serviceEnv?.[service.name] ?? {} });
+    const onRestart = (p) => void waitReady(p.name).then(() => say(`${p.name} is ready again`), () => {});
+    processes.set(service.name, new ManagedProcess({ name: service.name, ...command, env }, { sink, policy: options.restartPolicy, onFatal, onRestart }));
   }
   const killAll = () => processes.forEach((p) => p.killNow());
   process.on('exit', killAll);
@@ -154,7 +179,7 @@ export async function startPlatform(options = {}) {
     log: (entry) => sink.write('gateway', JSON.stringify(entry)),
   });
 
-  const readyTimeoutMs = options.readyTimeoutMs ?? (watch ? 180_000 : 90_000);
+  const readyTimeoutMs = options.readyTimeoutMs ?? (plan.watch ? 180_000 : 90_000);
   const waitReady = (name) => {
     const service = selected.find((s) => s.name === name);
     const p = processes.get(name);
@@ -165,18 +190,6 @@ export async function startPlatform(options = {}) {
       gaveUp: () => (p.state === 'failed' || p.state === 'stopped' ? (fatal ?? `${name} stopped`) : undefined),
     });
   };
-  const announceReady = (name) =>
-    waitReady(name).then(
-      () => say(`${name} is ready again`),
-      () => {},
-    );
-
-  const cleanUp = () =>
-    Promise.all([
-      Object.keys(databases).length && dropDatabases(postgresUrl, Object.values(databases)),
-      needs.has('nats') && deleteBusNamespace(natsUrl, busNamespace),
-      needs.has('redis') && deleteRedisNamespace(redisUrl, redisNamespace),
-    ]).catch((err) => say(`could not clean up after the platform: ${err.message}`, 'warn'));
 
   let stopping;
   const stop = (code = 0, reason = 'stopped') => {
@@ -186,7 +199,7 @@ export async function startPlatform(options = {}) {
       await Promise.all([...processes.values()].map((p) => p.stop(options.stopTimeoutMs ?? 10_000)));
       gateway.closeAllConnections();
       process.off('exit', killAll);
-      if (cleanupOnStop) await cleanUp();
+      if (plan.cleanupOnStop) await cleanUp(plan, say);
       say(code === 0 ? 'stopped' : `stopped: ${reason}`);
       await sink.close();
       resolveClosed({ code, reason });
@@ -194,7 +207,6 @@ export async function startPlatform(options = {}) {
     return stopping;
   };
 
-  let ready = false;
   try {
     for (const p of processes.values()) p.start();
     await new Promise((resolve, reject) => {
@@ -218,12 +230,12 @@ export async function startPlatform(options = {}) {
     url: `http://localhost:${gatewayPort}`,
     port: gatewayPort,
     services: selected.map((s) => ({ name: s.name, port: ports[s.name], url: `http://127.0.0.1:${ports[s.name]}`, route: s.route ?? null, get pid() { return processes.get(s.name).pid; } })),
-    databases,
-    busNamespace,
-    keys: { publicKey: keys.publicKey, privateKey: keys.privateKey },
+    databases: plan.databases,
+    busNamespace: plan.busNamespace,
+    keys: { publicKey: plan.keys.publicKey, privateKey: plan.keys.privateKey },
     logFile,
-    skipped,
-    /** Signals one service's process group (default SIGKILL); it is restarted after the usual back-off. */
+    skipped: plan.skipped,
+    /** Signals one service's process group (default SIGKILL); it is restarted after about a second. */
     kill: (name, sig = 'SIGKILL') => get(name).kill(sig),
     /** Stops one service gracefully and keeps it stopped; the gateway answers 502 for its routes meanwhile. */
     stopService: (name) => get(name).stop(options.stopTimeoutMs ?? 10_000),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachLine } from './log-format.mjs';
+import { PlatformError } from './platform-error.mjs';
 
 const IGNORED = new Set(['node_modules', 'dist', '.next', 'test', 'e2e', 'coverage', 'test-artifacts']);
 
@@ -57,7 +58,7 @@ function run(root, args, env, onLine) {
     const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) forEachLine(stream, (l) => l.trim() && onLine(l));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`\`npm ${args.join(' ')}\` failed (${signal ?? `exit code ${code}`}); its output is above`))));
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new PlatformError(`\`npm ${args.join(' ')}\` failed (${signal ?? `exit code ${code}`}); its output is above`))));
   });
 }
 

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { databaseUrl } from './infra.mjs';
+import { PlatformError } from './platform-error.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -31,7 +32,7 @@ export function selectServices(root, services, only) {
   const names = wanted?.map((n) => n.trim()).filter(Boolean);
   if (names?.length) {
     const unknown = names.filter((n) => !services.some((s) => s.name === n));
-    if (unknown.length) throw new Error(`unknown service ${unknown.join(', ')}; the services are ${services.map((s) => s.name).join(', ')}`);
+    if (unknown.length) throw new PlatformError(`unknown service ${unknown.join(', ')}; the services are ${services.map((s) => s.name).join(', ')}`);
   }
   const chosen = names?.length ? services.filter((s) => names.includes(s.name)) : services;
   const selected = [];

@@ -123,14 +123,20 @@ export class ManagedProcess {
     return signalGroup(this.child.pid, signal);
   }
 
-  /** SIGTERM to the whole process group, then SIGKILL whatever is left after `timeoutMs`. No restart afterwards. */
+  /** SIGTERM to the process, then SIGKILL to its whole group if anything is left after `timeoutMs`. No restart afterwards. */
   async stop(timeoutMs = 10_000) {
     clearTimeout(this.restartTimer);
     const wasFailed = this.state === 'failed';
     this.state = 'stopping';
     const pid = this.child?.pid;
     if (pid && groupAlive(pid)) {
-      signalGroup(pid, 'SIGTERM');
+      // Only the leader: tsx watch and next relay the signal to their own children, and a second SIGTERM would cut
+      // short the graceful shutdown the first one started. Stragglers are killed with the group below.
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        signalGroup(pid, 'SIGTERM');
+      }
       const deadline = Date.now() + timeoutMs;
       while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
       if (groupAlive(pid)) {
