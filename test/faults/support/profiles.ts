@@ -1,0 +1,80 @@
+import type { FaultPlan } from './faults';
+
+/** How big a run is: replicas, hold window, workload, fault rounds. */
+export interface Profile {
+  name: string;
+  replicas: number;
+  holdSeconds: number;
+  concurrency: number;
+  initialUsers: number;
+  faults: FaultPlan;
+  /** Give the platform this long to settle after the faults; a run that does not settle is audited anyway. */
+  quietTimeoutMs: number;
+  /** Test-only bug switched on in every service (common's consumer): TICKETING_FAULT_INJECTION. */
+  faultInjection?: 'ack-before-commit';
+}
+
+/** In `npm test`: 2 replicas of everything, 3 rounds (one of each infrastructure fault), ~1 minute of faults. */
+export const SHORT: Profile = {
+  name: 'short',
+  replicas: 2,
+  holdSeconds: 4,
+  concurrency: 4,
+  initialUsers: 10,
+  faults: {
+    rounds: 3,
+    roundMs: 20_000,
+    killsPerRound: 2,
+    infraFaults: ['nats-outage', 'postgres-restart', 'redis-flushall'],
+    natsOutageMs: 8000,
+    replicaDowntimeMs: [300, 2500],
+  },
+  quietTimeoutMs: 120_000,
+};
+
+/** `npm run test:faults` (FAULTS_PROFILE=long): 3 replicas, 12 rounds of 40 s, 25 s NATS outages; ~12 minutes. */
+export const LONG: Profile = {
+  name: 'long',
+  replicas: 3,
+  holdSeconds: 5,
+  concurrency: 6,
+  initialUsers: 20,
+  faults: {
+    rounds: 12,
+    roundMs: 40_000,
+    killsPerRound: 4,
+    infraFaults: ['nats-outage', 'postgres-restart', 'redis-flushall'],
+    natsOutageMs: 25_000,
+    replicaDowntimeMs: [300, 5000],
+  },
+  quietTimeoutMs: 180_000,
+};
+
+/**
+ * The detector's own test: the injected ack-before-commit bug under load, with three PostgreSQL restarts (each fails
+ * every handler in flight, after its message was already acked) and a kill per round.
+ */
+export const INJECTED_BUG: Profile = {
+  name: 'ack-before-commit',
+  replicas: 2,
+  holdSeconds: 3,
+  concurrency: 4,
+  initialUsers: 8,
+  faults: {
+    rounds: 3,
+    roundMs: 7000,
+    killsPerRound: 1,
+    infraFaults: ['postgres-restart'],
+    natsOutageMs: 0,
+    replicaDowntimeMs: [300, 1000],
+  },
+  quietTimeoutMs: 60_000,
+  faultInjection: 'ack-before-commit',
+};
+
+export function profileFromEnv(env = process.env): Profile {
+  const name = env.FAULTS_PROFILE ?? 'short';
+  if (name === 'short') return SHORT;
+  if (name === 'long') return LONG;
+  throw new Error(`FAULTS_PROFILE must be short or long, not "${name}"`);
+}
