@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createLogger, connectBus, type Bus } from '@ticketing/common';
+import {
+  collectEvents,
+  createTestDatabase,
+  deleteNamespace,
+  freePort,
+  publishTestEvent,
+  signedInUser,
+  startNatsServer,
+  testKeys,
+  waitFor,
+  type NatsServerProcess,
+  type TestDatabase,
+} from '@ticketing/common/testing';
+import { orderCreated } from './events-support';
+
+// The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
+// validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
+const ROOT = path.join(__dirname, '../..');
+const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>, port: number): Running {
+  // node itself with tsx as a loader, not the tsx CLI: the CLI runs the service in a child process, so a SIGKILL to
+  // the CLI would leave the service running as an orphan instead of killing it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tickets/src/index.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: TSCONFIG, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, port, output: () => out, exited };
+}
+
+const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;
+
+async function waitUntilReady(r: Running, timeoutMs = 25_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (r.child.exitCode !== null) throw new Error(`tickets exited early:\n${r.output()}`);
+      const res = await fetch(url(r, '/healthz/ready')).catch(() => undefined);
+      return res?.status === 200;
+    },
+    { timeoutMs, intervalMs: 100, description: 'tickets to become ready' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${r.output()}`);
+  });
+}
+
+let db: TestDatabase;
+let nats: NatsServerProcess;
+let bus: Bus; // the test's own view of the namespace (to inject order events and read ticket events)
+const namespace = `entry${randomUUID().slice(0, 8)}`;
+const running: Running[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase(undefined, 'tickets_entry'); // empty: the service migrates it at start-up
+  nats = await startNatsServer(); // a NATS of this file's own, so it can be stopped without disturbing others
+  bus = await connectBus({ url: nats.url, name: 'tickets-entry-test', namespace, logger: createLogger('test', 'silent') });
+});
+afterAll(async () => {
+  for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  await deleteNamespace(bus).catch(() => undefined);
+  await nats.cleanup();
+  await db.drop();
+});
+
+const env = (): Record<string, string> => ({
+  DATABASE_URL: db.url,
+  NATS_URL: nats.url,
+  BUS_NAMESPACE: namespace,
+  JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
+});
+
+async function launch(): Promise<Running> {
+  const r = start(env(), await freePort());
+  running.push(r);
+  await waitUntilReady(r);
+  return r;
+}
+
+it('refuses to start without JWT_PUBLIC_KEY or with a bad BUS_NAMESPACE, naming the variable, exit code 78', async () => {
+  const noKey = env();
+  delete noKey.JWT_PUBLIC_KEY;
+  const a = start(noKey, await freePort());
+  expect(await a.exited).toBe(78);
+  expect(a.output()).toMatch(/JWT_PUBLIC_KEY is missing/);
+  const b = start({ ...env(), BUS_NAMESPACE: 'has.dots' }, await freePort());
+  expect(await b.exited).toBe(78);
+  expect(b.output()).toMatch(/BUS_NAMESPACE is invalid/);
+}, 60_000);
+
+it('survives a SIGKILL after a commit while NATS is down: on restart the event is published and missed order events are applied', async () => {
+  const seller = signedInUser();
+  const first = await launch();
+  const ready = await fetch(url(first, '/healthz/ready'));
+  expect(await ready.json()).toMatchObject({ status: 'ok', checks: { db: 'ok', nats: 'ok' } });
+
+  // NATS goes away: the service still takes the listing (its event waits in the outbox) and reports itself unready.
+  await nats.stop('SIGKILL');
+  const created = await fetch(url(first, '/api/tickets'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: seller.cookie },
+    body: JSON.stringify({ title: 'Survivor', price: 42 }),
+  });
+  expect(created.status).toBe(201);
+  const ticket = (await created.json()) as { id: string; price: number };
+  await waitFor(async () => expect((await fetch(url(first, '/healthz/ready'))).status).toBe(503));
+
+  // The process dies at the worst moment: committed, not published.
+  first.child.kill('SIGKILL');
+  await first.exited;
+  expect((await db.pool.query('SELECT sent_at FROM outbox WHERE payload->>$1 = $2', ['id', ticket.id])).rows).toEqual([{ sent_at: null }]);
+
+  // While tickets is down, orders holds the ticket.
+  await nats.start();
+  await waitFor(() => bus.isConnected(), { timeoutMs: 15_000 });
+  const order = orderCreated(ticket);
+  await publishTestEvent(bus, 'order.created', order);
+
+  const second = await launch();
+  const events = await collectEvents(bus, 'TICKETS');
+  try {
+    const createdEvent = await events.waitFor('ticket.created', (p) => p.id === ticket.id, { timeoutMs: 15_000 });
+    expect(createdEvent.payload).toMatchObject({ version: 0, priceCents: 4200 });
+    const held = await events.waitFor('ticket.updated', (p) => p.id === ticket.id, { timeoutMs: 15_000 });
+    expect(held.payload).toMatchObject({ version: 1, status: 'reserved', orderId: order.id });
+  } finally {
+    await events.stop();
+  }
+  const res = await fetch(url(second, `/api/tickets/${ticket.id}`));
+  expect(await res.json()).toMatchObject({ status: 'reserved', orderId: order.id, version: 1 });
+
+  // SIGTERM: a clean stop with exit code 0.
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+  expect(second.output()).toMatch(/"msg":"stopped"/);
+}, 120_000);
