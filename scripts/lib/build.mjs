@@ -62,17 +62,33 @@ function run(root, args, env, onLine) {
   });
 }
 
-async function withBuildLock(root, fn, signal) {
-  const lock = path.join(root, '.platform', 'build.lock');
+function ownerAlive(lock) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return Date.now() - mtime(lock) < 5000; // just created; its owner is writing the pid
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function withBuildLock(root, name, fn, signal) {
+  const lock = path.join(root, '.platform', `build-${name}.lock`);
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      // A runner that died mid-build leaves its lock behind; builds never take this long.
-      if (Date.now() - mtime(lock) > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      // A runner that died mid-build leaves its lock behind: take it over when its owner is gone (or very old).
+      if (!ownerAlive(lock) || Date.now() - mtime(lock) > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
       signal?.throwIfAborted();
       await sleep(500);
     }
@@ -89,24 +105,36 @@ async function withBuildLock(root, fn, signal) {
  * services, one `npm run build -w ...`), then the Next.js client. Returns the dirs it built.
  */
 export async function buildWorkspaces(root, packages, { env = process.env, log = () => {}, signal } = {}) {
-  if (!packages.some((p) => isStale(root, p))) return [];
-  return withBuildLock(
-    root,
-    async () => {
-      const stale = packages.filter((p) => isStale(root, p)); // someone else may have built them while we waited
-      const backend = stale.filter((p) => p.kind !== 'next');
-      const client = stale.filter((p) => p.kind === 'next');
-      if (backend.length) {
-        log(`building ${backend.map((p) => p.dir).join(', ')} (tsc)`);
-        await run(root, ['run', 'build', ...backend.flatMap((p) => ['-w', p.dir])], env, log);
-      }
-      for (const p of client) {
-        log(`building ${p.dir} (next build; a minute or two the first time)`);
+  const built = [];
+  // Two locks, so a platform that needs only the services does not wait for another one's (slow) client build.
+  const backend = packages.filter((p) => p.kind !== 'next');
+  if (backend.some((p) => isStale(root, p))) {
+    await withBuildLock(
+      root,
+      'backend',
+      async () => {
+        const stale = backend.filter((p) => isStale(root, p)); // someone else may have built them while we waited
+        if (!stale.length) return;
+        log(`building ${stale.map((p) => p.dir).join(', ')} (tsc)`);
+        await run(root, ['run', 'build', ...stale.flatMap((p) => ['-w', p.dir])], env, log);
+        built.push(...stale.map((p) => p.dir));
+      },
+      signal,
+    );
+  }
+  for (const client of packages.filter((p) => p.kind === 'next' && isStale(root, p))) {
+    await withBuildLock(
+      root,
+      client.dir,
+      async () => {
+        if (!isStale(root, client)) return;
+        log(`building ${client.dir} (next build; a minute or two the first time)`);
         const { NODE_ENV: _ignored, ...nextEnv } = env; // next build sets its own; "test" from Jest would confuse it
-        await run(root, ['run', 'build', '-w', p.dir], { ...nextEnv, NEXT_TELEMETRY_DISABLED: '1' }, log);
-      }
-      return stale.map((p) => p.dir);
-    },
-    signal,
-  );
+        await run(root, ['run', 'build', '-w', client.dir], { ...nextEnv, NEXT_TELEMETRY_DISABLED: '1' }, log);
+        built.push(client.dir);
+      },
+      signal,
+    );
+  }
+  return built;
 }
