@@ -74,7 +74,7 @@ function latenessOf(orders: OrderCreatedEvent[]): number[] {
 }
 
 describe('recovery after Redis loses its data', () => {
-  it('Redis emptied while 50 holds are pending and the service restarted: every hold expires once, none twice', () =>
+  it('Redis emptied while 50 holds are pending and the service restarted (two replicas): every hold expires once, none twice', () =>
     withFlushableDbLock(async () => {
       const prefix = uniqueQueuePrefix('restart');
       const first = await startService(prefix);
@@ -96,8 +96,12 @@ describe('recovery after Redis loses its data', () => {
       expect(await admin.dbsize()).toBe(0);
       await sleep(Math.max(0, Date.parse(dueWhileDown[0]!.expiresAt) + 1000 - Date.now())); // some holds end while down
 
-      const second = await startService(prefix);
-      expect(second.recovery.lastReport).toMatchObject({ scheduled: 60, ended: 0 });
+      // Two replicas come back at once (production runs two): both may rebuild, neither may double an expiration.
+      const replicas = await Promise.all([startService(prefix), startService(prefix)]);
+      const reports = replicas.map((r) => r.recovery.lastReport).filter((r) => r !== undefined);
+      expect(reports.length).toBeGreaterThanOrEqual(1);
+      // A later rebuild finds the holds the other replica already fired marked expired (alreadyEnded).
+      for (const r of reports) expect({ rebuilt: r.scheduled + r.alreadyEnded, ended: r.ended }).toEqual({ rebuilt: 60, ended: 0 });
       const all = [...fired, ...pending];
       await waitFor(() => pending.every((o) => countByOrder(expirations.events).has(o.id)), { timeoutMs: 20_000, description: 'every pending hold to expire' });
       await sleep(1500); // room for a wrongly repeated expiration to show up

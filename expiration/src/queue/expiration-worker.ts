@@ -57,8 +57,12 @@ export function startExpirationWorker(opts: ExpirationWorkerOptions): Worker<Hol
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,
-    // A crash mid-publish leaves the job stalled; it must be retried, not failed after the default single stall.
+    // A crash mid-publish leaves the job active with a lock nobody renews: it is retried once the lock expires and a
+    // stalled check sees it (≤ lockDuration + stalledInterval, 15 s instead of BullMQ's 60 s), never failed after the
+    // default single stall. Publishing takes milliseconds (5 s at most), and the lock is renewed meanwhile anyway.
     maxStalledCount: 1_000,
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string) => {
         if (type !== HOLD_RETRY_BACKOFF) throw new Error(`unknown back-off strategy ${type}`);

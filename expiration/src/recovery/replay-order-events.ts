@@ -19,10 +19,14 @@ const BATCH = 1000;
  */
 export async function replayOrderEvents(bus: Bus, since: Date, logger: Logger, timeoutMs = 120_000): Promise<ReplayedHolds> {
   const stream = bus.streamName('ORDERS');
+  // Events stored after this point reach the live consumer anyway; stopping here keeps a busy stream from
+  // stretching the replay (and the sequence says when the end is reached even if the consumer is reset).
+  const lastSeq = (await bus.jsm.streams.info(stream)).state.last_seq;
   const consumer = await bus.js.consumers.get(stream, { opt_start_time: since.toISOString() });
   const created = new Map<string, Hold>();
   const ended = new Map<string, Exclude<HoldEnd, 'expired'>>();
   let messages = 0;
+  let reachedEnd = false;
   try {
     const info = await consumer.info(true);
     if (info.num_pending > 0) {
@@ -46,14 +50,17 @@ export async function replayOrderEvents(bus: Bus, since: Date, logger: Logger, t
               ended.set((parsed.data as { id: string }).id, subject === 'order.cancelled' ? 'cancelled' : 'completed');
             }
           }
-          // pending = messages after this one when it was delivered: 0 means we reached the end seen at that time.
-          if (msg.info.pending === 0) break;
+          // pending = messages after this one when it was delivered: 0 means this was the stream's last.
+          if (msg.seq >= lastSeq || msg.info.pending === 0) {
+            reachedEnd = true;
+            break;
+          }
         }
       } finally {
         clearTimeout(timer);
         await iterator.close();
       }
-      if (messages < info.num_pending) throw new Error(`replay read ${messages} of ${info.num_pending} messages`);
+      if (!reachedEnd) throw new Error(`replay of ${stream} stopped after ${messages} messages, before sequence ${lastSeq}`);
     }
   } finally {
     await consumer.delete().catch((err: unknown) => logger.debug({ err }, 'could not delete the replay consumer; it expires by itself'));

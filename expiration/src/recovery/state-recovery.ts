@@ -84,11 +84,14 @@ export class StateRecovery {
           logger.info(report, 'timers rebuilt from the ORDERS stream');
           return;
         }
-        logger.warn({ round }, 'Redis lost its data again while rebuilding; starting over');
+        // Our token was replaced: Redis was emptied meanwhile, or another replica started its own rebuild (which may
+        // have finished: then the marker is back and there is nothing left to do).
+        if ((await redis.exists(timers.keys.stateMarker)) === 1) return;
+        logger.warn({ round }, 'Redis lost its data while rebuilding; starting over');
       }
     } catch (err) {
       // Redis or NATS unreachable: the next tick (or the connection's 'ready') tries again.
-      logger.error({ err }, 'state check or recovery failed; will retry');
+      logger.warn({ err }, 'state check or recovery failed; will retry');
     }
   }
 
