@@ -91,7 +91,12 @@ async function main() {
     process.stderr.write(`\n${err instanceof PlatformError ? err.message : (err.stack ?? err)}\n`);
     return 1;
   }
-  process.stdout.write(summary(platform));
+  if (args.json) {
+    const services = platform.services.map(({ name, port, route }) => ({ name, port, route }));
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 30, service: 'platform', msg: 'Ticketing is up', url: platform.url, services, skipped: platform.skipped })}\n`);
+  } else {
+    process.stdout.write(summary(platform));
+  }
   const { code, reason } = await platform.closed;
   if (code !== 0) process.stderr.write(`\nThe platform stopped: ${reason}\n`);
   return code;
