@@ -6,7 +6,8 @@ import { HoldTimers } from '../src/queue/hold-timers';
 import { startExpirationWorker, type HoldOutcome } from '../src/queue/expiration-worker';
 import { expirationEventId } from '../src/queue/expiration-event-id';
 import type { HoldJobData } from '../src/queue/hold-timers';
-import { deleteKeysWithPrefix, eventually, sleep, TEST_REDIS_URL, uniqueQueuePrefix } from './support/redis';
+import { waitFor } from '@ticketing/common/testing';
+import { deleteKeysWithPrefix, sleep, TEST_REDIS_URL, uniqueQueuePrefix } from './support/redis';
 
 // BullMQ and Redis only: the worker publishes through a recording function instead of NATS, so these tests pin down
 // scheduling, deduplication, cancellation and retries without the bus (expiration-service.test.ts covers the bus).
@@ -77,12 +78,12 @@ describe('hold timers (BullMQ)', () => {
     const orderId = randomUUID();
     const expiresAt = inMs(400);
     expect(await h.timers.schedule({ orderId, expiresAt })).toBe('scheduled');
-    const fired = await eventually(() => h.published[0], 3000, 'the hold to fire');
+    const fired = await waitFor(() => h.published[0] ?? false, { timeoutMs: 3000, description: 'the hold to fire' });
     expect(fired.orderId).toBe(orderId);
     expect(fired.eventId).toBe(expirationEventId(orderId));
     expect(fired.at).toBeGreaterThanOrEqual(expiresAt.getTime());
     expect(fired.at - expiresAt.getTime()).toBeLessThan(1000);
-    await eventually(async () => (await h.timers.endOf(orderId)) === 'expired', 2000, 'the expired marker');
+    await waitFor(async () => (await h.timers.endOf(orderId)) === 'expired', { timeoutMs: 2000, description: 'the expired marker' });
   });
 
   it('a duplicate order.created keeps one job and fires once, even when the duplicate comes after firing', async () => {
@@ -93,8 +94,8 @@ describe('hold timers (BullMQ)', () => {
     expect(outcomes).toEqual(['scheduled', 'scheduled', 'scheduled']);
     expect((await h.timers.queue.getJobCounts('delayed')).delayed).toBe(1);
 
-    await eventually(() => h.published.length === 1, 3000, 'the hold to fire');
-    await eventually(async () => (await h.timers.endOf(orderId)) === 'expired', 2000, 'the expired marker');
+    await waitFor(() => h.published.length === 1, { timeoutMs: 3000, description: 'the hold to fire' });
+    await waitFor(async () => (await h.timers.endOf(orderId)) === 'expired', { timeoutMs: 2000, description: 'the expired marker' });
     // The completed job is removed (removeOnComplete); the marker is what stops a late duplicate.
     expect(await h.timers.schedule({ orderId, expiresAt })).toBe('expired');
     const counts = await h.timers.queue.getJobCounts('delayed', 'wait', 'active');
@@ -115,7 +116,7 @@ describe('hold timers (BullMQ)', () => {
     await h.timers.end(cancelledFirst, 'cancelled');
     expect(await h.timers.schedule({ orderId: cancelledFirst, expiresAt: inMs(600) })).toBe('cancelled');
 
-    await eventually(() => h.published.length === 1, 3000, 'the control hold to fire');
+    await waitFor(() => h.published.length === 1, { timeoutMs: 3000, description: 'the control hold to fire' });
     await sleep(800);
     expect(h.attempts.map((a) => a.orderId)).toEqual([control]);
     expect(await h.timers.endOf(cancelled)).toBe('cancelled');
@@ -128,7 +129,7 @@ describe('hold timers (BullMQ)', () => {
     await h.timers.schedule({ orderId, expiresAt: inMs(300) });
     // As if order.cancelled were handled while the job was active: the marker is set but the job stays.
     await h.timers.markEnded(orderId, 'cancelled');
-    await eventually(async () => (await h.timers.queue.getJobCounts('delayed')).delayed === 0, 3000, 'the job to run');
+    await waitFor(async () => (await h.timers.queue.getJobCounts('delayed')).delayed === 0, { timeoutMs: 3000, description: 'the job to run' });
     await sleep(300);
     expect(h.attempts).toEqual([]);
   });
@@ -154,7 +155,7 @@ describe('hold timers (BullMQ)', () => {
     const orderId = randomUUID();
     h.failNext(4);
     await h.timers.schedule({ orderId, expiresAt: inMs(200) });
-    await eventually(() => h.published.length === 1, 5000, 'the publish to succeed');
+    await waitFor(() => h.published.length === 1, { timeoutMs: 5000, description: 'the publish to succeed' });
     expect(h.attempts).toHaveLength(5);
     expect(new Set(h.attempts.map((a) => a.eventId))).toEqual(new Set([expirationEventId(orderId)]));
     // Back-off between attempts grows (50 ms base, capped at 200 ms, ±20 % jitter).
@@ -170,7 +171,7 @@ describe('hold timers (BullMQ)', () => {
     await h.timers.markManyEnded(ended.map((e) => ({ orderId: e.orderId, reason: 'cancelled' as const })));
     const report = await h.timers.scheduleMany(due, 7);
     expect(report).toEqual({ scheduled: 20, alreadyEnded: 10 });
-    await eventually(() => h.published.length === 20, 3000, '20 due holds to fire');
+    await waitFor(() => h.published.length === 20, { timeoutMs: 3000, description: '20 due holds to fire' });
     expect(new Set(h.published.map((p) => p.orderId))).toEqual(new Set(due.slice(10).map((d) => d.orderId)));
   });
 });

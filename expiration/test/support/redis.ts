@@ -25,23 +25,16 @@ export async function deleteKeysWithPrefix(url: string, prefix: string): Promise
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls until check returns a value other than undefined/false, or fails with the last state after timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 /**
  * The logical Redis database the data-loss tests FLUSHDB. It is reserved for them: every other test uses db 0 with
  * its own key prefix, and FLUSHALL (or flushing db 0) would wipe tests running in parallel.
  */
 export const FLUSHABLE_REDIS_DB = 13;
-export const FLUSHABLE_REDIS_URL = `redis://127.0.0.1:6379/${FLUSHABLE_REDIS_DB}`;
+export const FLUSHABLE_REDIS_URL = (() => {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = `/${FLUSHABLE_REDIS_DB}`;
+  return url.toString();
+})();
 
 /**
  * Serialises the tests that flush FLUSHABLE_REDIS_DB across processes (two jest runs at once): the lock lives in db 0,
