@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger, createPool, Lifecycle, loadConfigOrExit, runMigrations } from '@ticketing/common';
@@ -37,10 +36,7 @@ async function main(): Promise<void> {
   await redis.connect().catch(() => undefined); // not fatal: reported above, retried in the background, readiness says down
 
   const app = buildApp({ pool, redis, logger, config, isAccepting: lifecycle.isAccepting });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  lifecycle.registerServer(server);
+  await lifecycle.listen(app, config.PORT);
   logger.info({ port: config.PORT }, 'auth listening');
 }
 

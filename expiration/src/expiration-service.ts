@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { connectBus, ensureStreams, publishEvent, startPlainConsumer, type Bus, type HealthCheck, type Logger } from '@ticketing/common';
+import { connectBus, ensureStreams, natsHealthCheck, publishEvent, startPlainConsumer, type Bus, type HealthCheck, type Logger } from '@ticketing/common';
 import type { ExpirationConfig } from './config';
 import { HoldTimers } from './queue/hold-timers';
 import { startExpirationWorker } from './queue/expiration-worker';
@@ -122,10 +122,7 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
     timers,
     recovery,
     health: {
-      nats: async () => {
-        if (!connectedBus.isConnected()) throw new Error('not connected');
-        await connectedBus.nc.flush();
-      },
+      nats: natsHealthCheck(connectedBus),
       redis: () => redis.ping(),
     },
     stop: () => (stopping ??= stopInOrder()),

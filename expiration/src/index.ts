@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   lifecycle.onShutdown('expiration service', () => service.stop());
 
   const app = buildApp({ logger, health: { checks: service.health, isAccepting: lifecycle.isAccepting } });
-  const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, 'expiration listening (health only)'));
-  lifecycle.registerServer(server);
+  await lifecycle.listen(app, config.PORT);
+  logger.info({ port: config.PORT }, 'expiration listening (health only)');
 }
 
 main().catch((err: unknown) => {

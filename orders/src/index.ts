@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { connectBus, createLogger, createPool, ensureStreams, Lifecycle, loadConfigOrExit, runMigrations, startOutboxRelay } from '@ticketing/common';
+import { connectBus, createLogger, createPool, ensureStreams, Lifecycle, loadConfigOrExit, natsHealthCheck, runMigrations, startOutboxRelay } from '@ticketing/common';
 import { buildApp } from './app';
 import { configSchema } from './config';
 import { ORDERS_SERVICE, ORDERS_STREAMS, startOrdersConsumers } from './events/consumers';
@@ -34,18 +33,9 @@ async function main(): Promise<void> {
     orderExpirationSeconds: config.ORDER_EXPIRATION_SECONDS,
     production: config.NODE_ENV === 'production',
     isAccepting: lifecycle.isAccepting,
-    healthChecks: {
-      nats: async () => {
-        if (!bus.isConnected()) throw new Error('NATS connection is down');
-      },
-    },
+    healthChecks: { nats: natsHealthCheck(bus) },
   });
-  const server = http.createServer(app);
-  lifecycle.registerServer(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, () => resolve());
-  });
+  await lifecycle.listen(app, config.PORT);
   logger.info({ port: config.PORT, holdSeconds: config.ORDER_EXPIRATION_SECONDS }, 'orders listening');
 }
 

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import {
+  natsHealthCheck,
   connectBus,
   createLogger,
   createPool,
@@ -55,16 +55,10 @@ async function main(): Promise<void> {
     gateway,
     currency: config.PAYMENT_CURRENCY,
     production: config.NODE_ENV === 'production',
-    healthChecks: {
-      nats: async () => {
-        if (!bus.isConnected()) throw new Error('not connected');
-      },
-    },
+    healthChecks: { nats: natsHealthCheck(bus) },
     isAccepting: lifecycle.isAccepting,
   });
-  const server = createServer(app);
-  lifecycle.registerServer(server);
-  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+  await lifecycle.listen(app, config.PORT);
   logger.info({ port: config.PORT, gateway: gateway.name, currency: config.PAYMENT_CURRENCY }, 'payments listening');
 }
 

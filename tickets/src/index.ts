@@ -1,5 +1,5 @@
-import http from 'node:http';
 import {
+  natsHealthCheck,
   connectBus,
   createLogger,
   createPool,
@@ -43,17 +43,10 @@ async function main(): Promise<void> {
     isAccepting: lifecycle.isAccepting,
     checks: {
       db: () => pingDatabase(pool),
-      nats: async () => {
-        if (!bus.isConnected()) throw new Error('NATS connection is down');
-      },
+      nats: natsHealthCheck(bus),
     },
   });
-  const server = http.createServer(app);
-  lifecycle.registerServer(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, () => resolve());
-  });
+  await lifecycle.listen(app, config.PORT);
   logger.info({ port: config.PORT }, 'tickets listening');
 }
 

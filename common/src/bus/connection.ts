@@ -130,3 +130,11 @@ export function serverAtLeast(bus: Pick<Bus, 'serverVersion'>, major: number, mi
   const [ma = 0, mi = 0] = bus.serverVersion().split('.').map((p) => Number.parseInt(p, 10));
   return ma > major || (ma === major && mi >= minor);
 }
+
+/** Readiness probe for the bus: the connection is up and the server answers a round trip. */
+export function natsHealthCheck(bus: Pick<Bus, 'isConnected' | 'nc'>): () => Promise<void> {
+  return async () => {
+    if (!bus.isConnected()) throw new Error('NATS connection is down');
+    await bus.nc.flush();
+  };
+}

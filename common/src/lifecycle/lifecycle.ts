@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log/logger';
 
 type Closer = { name: string; close: () => Promise<unknown> | unknown };
@@ -47,6 +47,19 @@ export class Lifecycle {
         server.closeIdleConnections();
       }),
     );
+  }
+
+  /** Creates the HTTP server, registers it for graceful shutdown and resolves once it listens (rejects if it cannot). */
+  listen(app: RequestListener, port: number): Promise<Server> {
+    const server = createServer(app);
+    this.registerServer(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
   }
 
   installSignalHandlers(): void {
