@@ -6,6 +6,7 @@ import { requestContext } from './request-context';
 import { currentUser } from './current-user';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter, type HealthOptions } from './health';
+import { admissionControl, type AdmissionOptions } from './admission-control';
 
 export const SESSION_COOKIE_NAME = 'session';
 export const JSON_BODY_LIMIT = '100kb';
@@ -22,6 +23,8 @@ export interface ServiceAppOptions {
    * client wrote at the left of the header. `true` would let any client pick its own req.ip.
    */
   trustProxy?: string | number | boolean;
+  /** Bounds on concurrent and queued requests (admission-control.ts); false turns it off. Default: DEFAULT_ADMISSION. */
+  admission?: AdmissionOptions | false;
   /** Mounted after the common middleware and before the 404/error handlers. */
   routes: Router | RequestHandler | Array<Router | RequestHandler>;
 }
@@ -32,12 +35,16 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Every service's Express app has the same skeleton: request id + logs, JSON, session, user, routes, 404, errors. */
+/**
+ * Every service's Express app has the same skeleton: health, admission control, request id + logs, JSON, session, user,
+ * routes, 404, errors. Health answers even when the service is saturated (probes must not be refused as load).
+ */
 export function createServiceApp(opts: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? TRUSTED_PROXIES);
   app.use(healthRouter(opts.health));
+  if (opts.admission !== false) app.use(admissionControl({ logger: opts.logger, ...opts.admission }));
   app.use(requestContext(opts.logger));
   app.use(requireJsonBody);
   app.use(express.json({ limit: JSON_BODY_LIMIT }));

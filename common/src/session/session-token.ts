@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /** What a session says about its holder; every service reads it, only auth mints it. */
@@ -13,10 +14,13 @@ export function signSessionToken(user: UserPayload, privateKeyPem: string, ttlSe
   return jwt.sign({ email: user.email }, privateKeyPem, { algorithm: SESSION_ALGORITHM, subject: user.id, expiresIn: ttlSeconds });
 }
 
-/** Returns the user, or null when the token is forged, signed with another key, malformed or expired. */
-export function verifySessionToken(token: string, publicKeyPem: string): UserPayload | null {
+/**
+ * Returns the user, or null when the token is forged, signed with another key, malformed or expired. Pass a KeyObject
+ * (crypto.createPublicKey) when verifying often: with a PEM string the key is parsed again on every call.
+ */
+export function verifySessionToken(token: string, publicKey: string | KeyObject): UserPayload | null {
   try {
-    const claims = jwt.verify(token, publicKeyPem, { algorithms: [SESSION_ALGORITHM] });
+    const claims = jwt.verify(token, publicKey, { algorithms: [SESSION_ALGORITHM] });
     if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.email !== 'string') return null;
     return { id: claims.sub, email: claims.email };
   } catch {

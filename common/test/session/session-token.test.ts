@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from '@ticketing/common';
 import { generateSessionKeys, testKeys } from '@ticketing/common/testing';
@@ -18,6 +19,13 @@ describe('session tokens', () => {
     expect(claims.sub).toBe(user.id);
     expect(claims.exp! - claims.iat!).toBe(DEFAULT_SESSION_TTL_SECONDS);
     expect(DEFAULT_SESSION_TTL_SECONDS).toBe(7 * 24 * 3600);
+  });
+
+  it('verifies with a parsed key (KeyObject) exactly as with the PEM', () => {
+    const token = signSessionToken(user, testKeys().privateKey);
+    expect(verifySessionToken(token, createPublicKey(testKeys().publicKey))).toEqual(user);
+    const forged = signSessionToken(user, generateSessionKeys().privateKey);
+    expect(verifySessionToken(forged, createPublicKey(testKeys().publicKey))).toBeNull();
   });
 
   it('rejects a token signed with another key', () => {

@@ -1,0 +1,83 @@
+import type { RequestHandler } from 'express';
+import { ServiceUnavailableError } from '../errors/errors';
+import type { Logger } from '../log/logger';
+
+export interface AdmissionOptions {
+  /** Requests handled at once; more would only wait for one of the pool's connections anyway. */
+  maxInFlight?: number;
+  /**
+   * Requests waiting for a slot, first come first served. Sized to absorb a burst (an onsale: hundreds of buyers in
+   * the same second) without refusing anyone; a sustained overload fills it, and from then on arrivals are refused.
+   */
+  maxQueued?: number;
+  /** Retry-After on the 503. */
+  retryAfterSeconds?: number;
+  /** Where a summary of refused requests goes (at most one line per 10 s while refusing). */
+  logger?: Logger;
+}
+
+export const DEFAULT_ADMISSION = { maxInFlight: 64, maxQueued: 512, retryAfterSeconds: 1 } as const;
+
+const SHED_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Admission control: at most maxInFlight requests in the handlers, at most maxQueued waiting, and anything beyond
+ * answered 503 + Retry-After at once. Without it an overload turns into an ever-growing queue in front of the database
+ * pool: every request waits longer, and past the pool's connection timeout they start failing with 500s. With it the
+ * service keeps serving at the rate it can, a refusal costs microseconds, and clients learn to come back.
+ * Mounted before logging, body parsing and session checks, so a refusal does none of that work (and is not logged one
+ * by one: a summary line every 10 s instead).
+ */
+export function admissionControl(opts: AdmissionOptions = {}): RequestHandler {
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_ADMISSION.maxInFlight;
+  const maxQueued = opts.maxQueued ?? DEFAULT_ADMISSION.maxQueued;
+  const retryAfter = String(opts.retryAfterSeconds ?? DEFAULT_ADMISSION.retryAfterSeconds);
+  let inFlight = 0;
+  const queue: Array<() => void> = [];
+  let refused = 0;
+  let lastLogAt = 0;
+
+  const noteRefusal = () => {
+    refused++;
+    const now = Date.now();
+    if (opts.logger && now - lastLogAt >= SHED_LOG_INTERVAL_MS) {
+      opts.logger.warn({ refused, inFlight, queued: queue.length, maxInFlight, maxQueued }, 'overloaded: refusing requests with 503');
+      lastLogAt = now;
+      refused = 0;
+    }
+  };
+
+  return (_req, res, next) => {
+    const admit = () => {
+      inFlight++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        inFlight--;
+        queue.shift()?.();
+      };
+      // 'finish': the response was handed to the OS; 'close': the connection ended first (client gone, socket error).
+      res.once('finish', release);
+      res.once('close', release);
+      next();
+    };
+    if (inFlight < maxInFlight) return admit();
+    if (queue.length >= maxQueued) {
+      noteRefusal();
+      res.setHeader('Retry-After', retryAfter);
+      return next(new ServiceUnavailableError('The service is busy; retry in a moment'));
+    }
+    const waiting = () => {
+      res.off('close', gaveUp);
+      admit();
+    };
+    // A client that hangs up while queued gives its place up.
+    const gaveUp = () => {
+      const at = queue.indexOf(waiting);
+      if (at >= 0) queue.splice(at, 1);
+    };
+    res.once('close', gaveUp);
+    queue.push(waiting);
+  };
+}
