@@ -33,7 +33,12 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         </form>
       </section>
       {!result.ok ? (
-        <ApiErrorPanel failure={result} title="Tickets could not be loaded" />
+        <ApiErrorPanel
+          failure={result}
+          title="Tickets could not be loaded"
+          headingLevel={2}
+          action={{ href: q ? `/?q=${encodeURIComponent(q)}` : '/', label: 'Try again' }}
+        />
       ) : result.data.tickets.length === 0 ? (
         <div className="empty">
           <p>{q ? `No tickets match “${q}”.` : 'No tickets for sale right now.'}</p>

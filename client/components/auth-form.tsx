@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import type { ApiFailure, User } from '@/lib/api-types';
 import { fieldErrors, formErrors } from '@/lib/api-errors';
 import { api } from '@/lib/browser-api';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 import { FormAlert, FormField } from './form-field';
 
 const FIELDS = ['email', 'password'] as const;
@@ -14,6 +15,7 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next: stri
   const router = useRouter();
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const formRef = useFocusFirstInvalid(failure);
   const signUp = mode === 'signup';
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -36,7 +38,7 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next: stri
   const errors = fieldErrors(failure);
   const carryNext = next === '/' ? {} : { next };
   return (
-    <form className="card form" onSubmit={submit} noValidate aria-busy={busy}>
+    <form ref={formRef} className="card form" onSubmit={submit} noValidate aria-busy={busy}>
       <FormAlert messages={formErrors(failure, FIELDS)} />
       <FormField name="email" label="Email" type="email" autoComplete="email" required error={errors.email} />
       <FormField

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { ApiFailure, Ticket } from '@/lib/api-types';
 import { fieldErrors, formErrors } from '@/lib/api-errors';
 import { api } from '@/lib/browser-api';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 import { priceInput } from '@/lib/format';
 import { FormAlert, FormField } from './form-field';
 
@@ -15,6 +16,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const router = useRouter();
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const formRef = useFocusFirstInvalid(failure);
   const editing = ticket !== undefined;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -36,7 +38,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
 
   const errors = fieldErrors(failure);
   return (
-    <form className="card form" onSubmit={submit} noValidate aria-busy={busy}>
+    <form ref={formRef} className="card form" onSubmit={submit} noValidate aria-busy={busy}>
       <FormAlert messages={formErrors(failure, FIELDS)} />
       <FormField
         name="title"

@@ -8,13 +8,25 @@ import { REPO_ROOT } from './browser';
 export interface RunningPlatform {
   url: string;
   stop(): Promise<void>;
+  /** Only for a platform this suite started (not with E2E_BASE_URL). */
+  stopService?(name: 'auth' | 'tickets' | 'orders' | 'payments'): Promise<void>;
+  startService?(name: 'auth' | 'tickets' | 'orders' | 'payments'): Promise<void>;
 }
 
 const NEEDED = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'client'];
 
-export async function startPlatformForE2E(env: Record<string, string>, startTimeoutMs: number, name = 'e2e'): Promise<RunningPlatform> {
+interface E2EPlatformOptions {
+  env: Record<string, string>;
+  startTimeoutMs: number;
+  /** Names the log file: test-artifacts/<name>-platform.log. */
+  name: string;
+  /** false when the suite needs an environment of its own, which a platform already running would not have. */
+  acceptExternal: boolean;
+}
+
+export async function startPlatformForE2E({ env, startTimeoutMs, name, acceptExternal }: E2EPlatformOptions): Promise<RunningPlatform> {
   const external = process.env.E2E_BASE_URL?.replace(/\/+$/, '');
-  if (external) return { url: external, stop: async () => {} };
+  if (external && acceptExternal) return { url: external, stop: async () => {} };
 
   const logFile = path.join(REPO_ROOT, 'test-artifacts', `${name}-platform.log`);
   const platform = await startPlatform({ env, logFile, startTimeoutMs });
@@ -24,5 +36,10 @@ export async function startPlatformForE2E(env: Record<string, string>, startTime
     const why = platform.skipped.map((s) => `${s.name}: ${s.why}`).join('; ');
     throw new Error(`The platform started without ${missing.join(', ')} (${why}); the browser flows need every service.`);
   }
-  return { url: platform.url, stop: () => platform.stop() };
+  return {
+    url: platform.url,
+    stop: () => platform.stop(),
+    stopService: (service) => platform.stopService(service),
+    startService: (service) => platform.startService(service),
+  };
 }

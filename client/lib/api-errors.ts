@@ -28,8 +28,10 @@ export async function failureFrom(response: Response): Promise<ApiFailure> {
   return { ok: false, status: response.status, errors };
 }
 
-export function unreachable(): ApiFailure {
-  return { ok: false, status: 0, errors: [{ message: STATUS_TEXT[0]! }] };
+/** No answer at all: from the browser, likely its connection; from the server side, the service itself. */
+export function unreachable(side: 'browser' | 'server' = 'browser'): ApiFailure {
+  const message = side === 'browser' ? STATUS_TEXT[0]! : 'The service is unavailable right now. Try again in a moment.';
+  return { ok: false, status: 0, errors: [{ message }] };
 }
 
 /** Messages tied to one input, keyed by field name. */

@@ -26,7 +26,7 @@ export async function serverGet<T>(service: ServiceName, path: string): Promise<
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
-    return unreachable();
+    return unreachable('server');
   }
   if (!response.ok) return failureFrom(response);
   return { ok: true, status: response.status, data: (await response.json()) as T };

@@ -48,7 +48,12 @@ async function sellerWithTickets(...tickets: Array<{ title: string; price: numbe
 }
 
 beforeAll(async () => {
-  platform = await startPlatformForE2E({ ORDER_EXPIRATION_SECONDS: String(HOLD_SECONDS), NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '' }, STARTUP_MS);
+  platform = await startPlatformForE2E({
+    env: { ORDER_EXPIRATION_SECONDS: String(HOLD_SECONDS), NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '' },
+    startTimeoutMs: STARTUP_MS,
+    name: 'e2e-browser',
+    acceptExternal: true,
+  });
   browser = await launchBrowser();
 }, STARTUP_MS + 30_000);
 
@@ -89,6 +94,7 @@ describe('the web client in Chromium', () => {
     expect(await page.getByLabel('Price (USD)', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Price (USD)', { exact: true }).getAttribute('aria-describedby')).toContain('field-price-error');
     expect(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-price');
     await screenshot(page, '02-sell-validation');
 
     story.ticketId = await sellTicket(page, story.title, '45.50');
@@ -266,5 +272,24 @@ describe('the web client in Chromium', () => {
     await visible(page.getByRole('heading', { name: 'Not found' }));
     await page.goto('/orders');
     await page.waitForURL(/\/signin\?next=%2Forders|\/signin\?next=\/orders/);
+  });
+
+  test('a service that is down gives a readable message, not a blank page, and the page recovers', async () => {
+    if (!platform.stopService || !platform.startService) throw new Error('needs a platform this suite started (not E2E_BASE_URL)');
+    const { page } = await person();
+    await platform.stopService('tickets');
+    try {
+      const response = await page.goto('/');
+      expect(response?.status()).toBe(200);
+      await visible(page.getByRole('heading', { name: 'Tickets could not be loaded' }));
+      await visible(page.getByText('The service is unavailable right now.', { exact: false }));
+      await visible(header(page).getByRole('link', { name: 'Sign in' })); // the rest of the site still works
+      await screenshot(page, '16-service-down');
+    } finally {
+      await platform.startService('tickets');
+    }
+    await page.reload();
+    await visible(page.getByRole('heading', { name: 'Tickets for sale' }));
+    expect(await page.getByRole('heading', { name: 'Tickets could not be loaded' }).count()).toBe(0);
   });
 });

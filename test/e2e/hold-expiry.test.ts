@@ -163,3 +163,52 @@ test(`a held ticket reads available again within ${RELEASE_BOUND_MS} ms of expir
     }),
   );
 }, 60_000);
+
+test('with expiration stopped the ticket stays reserved past expiresAt, yet another buyer can order it right after (orders’ lazy expiry)', async () => {
+  await platform.stopService('expiration');
+  const [waited, immediate] = await listTickets(2, 'Lazy expiry');
+  const [first, second] = await Promise.all([hold(buyers[0]!, waited!), hold(buyers[1]!, immediate!)]);
+  const taker = buyers[2]!;
+  await Promise.all([waitUntilHeld(taker, first), waitUntilHeld(taker, second)]);
+
+  // While the hold lasts, nobody else gets the ticket.
+  await sleepUntil(Date.parse(second.expiresAt) - 1000);
+  expect((await taker.placeOrder(second.ticket.id)).status).toBe(409);
+
+  const [takenAtOnce, takenLater] = await Promise.all([
+    // Right after expiresAt: orders cancels the stale hold and grants the new one in the same transaction.
+    (async () => {
+      await sleepUntil(Date.parse(second.expiresAt) + 20);
+      return taker.placeOrder(second.ticket.id);
+    })(),
+    // Nothing frees a ticket eagerly now: it still reads held by its order well past the bound of the first test.
+    (async () => {
+      const until = Date.parse(first.expiresAt) + RELEASE_BOUND_MS + 500;
+      const notHeld: Ticket[] = [];
+      let reads = 0;
+      while (Date.now() < until) {
+        const { body } = await taker.getTicket(first.ticket.id);
+        reads++;
+        if (body.status !== 'reserved' || body.orderId !== first.id) notHeld.push(body);
+        await sleep(100);
+      }
+      expect(reads).toBeGreaterThan(10);
+      expect(notHeld).toEqual([]);
+      return taker.placeOrder(first.ticket.id);
+    })(),
+  ]);
+
+  for (const [taken, stale, staleBuyer] of [
+    [takenAtOnce, second, buyers[1]!],
+    [takenLater, first, buyers[0]!],
+  ] as const) {
+    expect({ ticket: stale.ticket.id, status: taken.status }).toEqual({ ticket: stale.ticket.id, status: 201 });
+    expect(taken.body).toMatchObject({ status: 'created', userId: taker.id, ticket: { id: stale.ticket.id } });
+    // Tickets follows: the ticket is now held by the new order.
+    await waitUntilHeld(taker, taken.body);
+    const old = await staleBuyer.request<Order>('GET', `/api/orders/${stale.id}`);
+    expect(old.body.status).toBe('cancelled');
+    expect(timeline.find('order.cancelled', (p) => p.id === stale.id)?.payload).toMatchObject({ reason: 'expired' });
+    expect(timeline.count('expiration.completed', (p) => p.orderId === stale.id)).toBe(0);
+  }
+}, 40_000);

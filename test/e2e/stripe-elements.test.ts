@@ -45,11 +45,12 @@ let browser: Browser;
 const people: Person[] = [];
 
 beforeAll(async () => {
-  platform = await startPlatformForE2E(
-    { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, ORDER_EXPIRATION_SECONDS: '120' },
-    STARTUP_MS,
-    'e2e-stripe',
-  );
+  platform = await startPlatformForE2E({
+    env: { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, ORDER_EXPIRATION_SECONDS: '120' },
+    startTimeoutMs: STARTUP_MS,
+    name: 'e2e-stripe',
+    acceptExternal: false,
+  });
   browser = await launchBrowser();
 }, STARTUP_MS + 30_000);
 
