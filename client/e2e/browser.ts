@@ -17,9 +17,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh person: own cookies, a desktop viewport (or a phone's), browser errors collected for the test to check. */
 export type Person = Awaited<ReturnType<typeof newPerson>>;
 
+/** A fresh person: own cookies, a desktop viewport (or a phone's), browser errors collected for the test to check. */
 export async function newPerson(browser: Browser, baseURL: string, opts: { mobile?: boolean } = {}) {
   const context: BrowserContext = await browser.newContext({
     baseURL,
@@ -28,14 +28,16 @@ export async function newPerson(browser: Browser, baseURL: string, opts: { mobil
     colorScheme: 'light',
   });
   context.setDefaultTimeout(15_000);
-  const page: Page = await context.newPage();
-  // Uncaught exceptions and React's console errors (hydration mismatches, ...). A 4xx the page handles on purpose
-  // (a declined card, a lost race) is logged by Chromium as a failed resource: that one is expected.
+  // Uncaught exceptions and React's console errors (hydration mismatches, ...), from every tab of this person. A 4xx
+  // the page handles on purpose (a declined card, a lost race) is logged by Chromium as a failed resource: expected.
   const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+  context.on('page', (tab) => {
+    tab.on('pageerror', (err) => pageErrors.push(err.message));
+    tab.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
   });
+  const page: Page = await context.newPage();
   // The site loads nothing from elsewhere (no web fonts, no CDNs); Stripe.js is the one exception, when configured.
   const origin = new URL(baseURL).origin;
   const externalRequests: string[] = [];
