@@ -75,15 +75,18 @@ interface Release {
   lastHeldSentAt?: number;
   /** Anything other than held-by-this-order or available. */
   unexpected?: Ticket;
+  /** Round trips of the polling reads (gateway → tickets → back), to tell polling slack from the release's own time. */
+  roundTrips: number[];
 }
 
 /** Watches one held ticket from shortly before its expiry, every POLL_MS, until it reads `available` (or 10 s pass). */
 async function watchRelease(reader: ApiUser, order: Order): Promise<Release> {
-  const release: Release = { order, expiresAt: Date.parse(order.expiresAt) };
+  const release: Release = { order, expiresAt: Date.parse(order.expiresAt), roundTrips: [] };
   await waitUntilHeld(reader, order);
   await sleepUntil(release.expiresAt - 200);
   while (Date.now() < release.expiresAt + 10_000) {
     const { body, sentAt, receivedAt } = await reader.getTicket(order.ticket.id);
+    release.roundTrips.push(receivedAt - sentAt);
     if (body.status === 'available') return { ...release, seenAvailableAt: receivedAt };
     if (body.status !== 'reserved' || body.orderId !== order.id) return { ...release, unexpected: body };
     release.lastHeldSentAt = sentAt;
@@ -122,6 +125,7 @@ function describeReleases(releases: Release[]): string {
   return [
     `hold release, ${releases.length} tickets, ${HOLD_SECONDS} s holds, polled every ${POLL_MS} ms through the gateway`,
     `  lateness (first read showing available − expiresAt): ${stats(lateness)}`,
+    `  polling reads' round trip: ${stats(releases.flatMap((r) => r.roundTrips))}`,
     `  hops: expiration worker ${stats(hops.worker)}; orders consumer ${stats(hops.orders)}; orders transaction + relay ${stats(hops.relay)}; tickets consumer ${stats(hops.tickets)}; read ${stats(hops.read)}`,
     ...rows,
   ].join('\n');
