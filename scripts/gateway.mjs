@@ -28,8 +28,9 @@ function forwardedHeaders(req, requestId) {
   }
   const ip = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
   headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${ip}` : ip;
-  headers['x-forwarded-proto'] ??= req.socket.encrypted ? 'https' : 'http';
-  if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+  // This is the edge: what the browser really used, not what a client claims (a claimed https would make cookies Secure).
+  headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http';
+  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
   headers['x-request-id'] = requestId;
   return headers;
 }

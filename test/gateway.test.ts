@@ -110,8 +110,8 @@ test('passes method, path, body and every Set-Cookie through unchanged', async (
   expect(seen).toMatchObject({ method: 'POST', url: '/api/users/signup?x=1', bodyLength: body.length });
 });
 
-test('sets x-forwarded-* and a request id when absent, keeps one that is given', async () => {
-  const res = await fetch(`${base}/api/users/currentuser`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+test('appends to x-forwarded-for, sets x-forwarded-proto/-host from the real request, adds a request id when absent', async () => {
+  const res = await fetch(`${base}/api/users/currentuser`, { headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } });
   const seen = auth.seen.at(-1)!;
   expect(seen.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
   expect(seen.headers['x-forwarded-proto']).toBe('http');
