@@ -99,7 +99,7 @@ const stats = (values: number[]) => (values.length ? `p50 ${percentile(values, 5
 
 /** Per-hop times from the recorded events, so a slow release can be pinned on the worker, orders or tickets. */
 function describeReleases(releases: Release[]): string {
-  const hops = { worker: [] as number[], orders: [] as number[], relay: [] as number[], tickets: [] as number[], read: [] as number[] };
+  const hops = { worker: [] as number[], orders: [] as number[], relay: [] as number[], tickets: [] as number[], ticketsTx: [] as number[], read: [] as number[] };
   const rows = releases.map((r) => {
     const fired = timeline.find('expiration.completed', (p) => p.orderId === r.order.id);
     const cancelled = timeline.find('order.cancelled', (p) => p.id === r.order.id);
@@ -115,18 +115,20 @@ function describeReleases(releases: Release[]): string {
       relay: cancelled && cancelled.storedAt - cancelled.occurredAt,
       // order.cancelled stored → tickets' freeing transaction begins (its ticket.updated's Event-Occurred-At).
       tickets: cancelled && freed && freed.occurredAt - cancelled.storedAt,
+      // tickets' transaction begins → its ticket.updated stored: an upper bound for the freeing transaction's commit.
+      ticketsTx: freed && freed.storedAt - freed.occurredAt,
       // tickets' transaction begins → the first read showing `available` returns (commit plus polling slack).
       read: freed && r.seenAvailableAt !== undefined ? r.seenAvailableAt - freed.occurredAt : undefined,
     };
     for (const hop of Object.keys(hops) as Array<keyof typeof hops>) if (row[hop] !== undefined) hops[hop].push(row[hop]);
-    return `  ticket ${r.order.ticket.id.slice(0, 8)}: seen available at expiresAt${fmt(row.lateness)} (last read still held sent at expiresAt${fmt(row.lastHeld)}); worker ${row.worker} ms, orders ${row.orders} + relay ${row.relay} ms, tickets ${row.tickets} ms, read ${row.read} ms`;
+    return `  ticket ${r.order.ticket.id.slice(0, 8)}: seen available at expiresAt${fmt(row.lateness)} (last read still held sent at expiresAt${fmt(row.lastHeld)}); worker ${row.worker} ms, orders ${row.orders} + relay ${row.relay} ms, tickets ${row.tickets} + transaction/relay ${row.ticketsTx} ms, read ${row.read} ms`;
   });
   const lateness = releases.flatMap((r) => (r.seenAvailableAt === undefined ? [] : [r.seenAvailableAt - r.expiresAt]));
   return [
     `hold release, ${releases.length} tickets, ${HOLD_SECONDS} s holds, polled every ${POLL_MS} ms through the gateway`,
     `  lateness (first read showing available − expiresAt): ${stats(lateness)}`,
     `  polling reads' round trip: ${stats(releases.flatMap((r) => r.roundTrips))}`,
-    `  hops: expiration worker ${stats(hops.worker)}; orders consumer ${stats(hops.orders)}; orders transaction + relay ${stats(hops.relay)}; tickets consumer ${stats(hops.tickets)}; read ${stats(hops.read)}`,
+    `  hops: expiration worker ${stats(hops.worker)}; orders consumer ${stats(hops.orders)}; orders transaction + relay ${stats(hops.relay)}; tickets consumer ${stats(hops.tickets)}; tickets transaction + relay ${stats(hops.ticketsTx)}; tickets transaction begins → read sees it ${stats(hops.read)}`,
     ...rows,
   ].join('\n');
 }
