@@ -7,22 +7,29 @@ export interface AdmissionOptions {
   maxInFlight?: number;
   /**
    * Requests waiting for a slot, first come first served. Sized to absorb a burst (an onsale: hundreds of buyers in
-   * the same second) without refusing anyone; a sustained overload fills it, and from then on arrivals are refused.
+   * the same second) without refusing anyone.
    */
   maxQueued?: number;
+  /**
+   * Refuse arrivals while the oldest waiting request has waited longer than this: the queue's delay, measured, not
+   * guessed. A burst arriving at once is all queued (the head has not waited yet); a sustained overload is not allowed
+   * to make everyone wait longer than about this.
+   */
+  maxQueueWaitMs?: number;
   /** Retry-After on the 503. */
   retryAfterSeconds?: number;
   /** Where a summary of refused requests goes (at most one line per 10 s while refusing). */
   logger?: Logger;
 }
 
-export const DEFAULT_ADMISSION = { maxInFlight: 64, maxQueued: 512, retryAfterSeconds: 1 } as const;
+export const DEFAULT_ADMISSION = { maxInFlight: 64, maxQueued: 512, maxQueueWaitMs: 1000, retryAfterSeconds: 1 } as const;
 
 const SHED_LOG_INTERVAL_MS = 10_000;
 
 /**
- * Admission control: at most maxInFlight requests in the handlers, at most maxQueued waiting, and anything beyond
- * answered 503 + Retry-After at once. Without it an overload turns into an ever-growing queue in front of the database
+ * Admission control: at most maxInFlight requests in the handlers; beyond that, requests wait in a FIFO queue of at
+ * most maxQueued, and only while its oldest has waited less than maxQueueWaitMs; anything else is answered 503 +
+ * Retry-After at once. Without it an overload turns into an ever-growing queue in front of the database
  * pool: every request waits longer, and past the pool's connection timeout they start failing with 500s. With it the
  * service keeps serving at the rate it can, a refusal costs microseconds, and clients learn to come back.
  * Mounted before logging, body parsing and session checks, so a refusal does none of that work (and is not logged one
@@ -32,8 +39,9 @@ export function admissionControl(opts: AdmissionOptions = {}): RequestHandler {
   const maxInFlight = opts.maxInFlight ?? DEFAULT_ADMISSION.maxInFlight;
   const maxQueued = opts.maxQueued ?? DEFAULT_ADMISSION.maxQueued;
   const retryAfter = String(opts.retryAfterSeconds ?? DEFAULT_ADMISSION.retryAfterSeconds);
+  const maxQueueWaitMs = opts.maxQueueWaitMs ?? DEFAULT_ADMISSION.maxQueueWaitMs;
   let inFlight = 0;
-  const queue: Array<() => void> = [];
+  const queue: Array<{ admit: () => void; since: number }> = [];
   let refused = 0;
   let lastLogAt = 0;
 
@@ -55,7 +63,7 @@ export function admissionControl(opts: AdmissionOptions = {}): RequestHandler {
         if (released) return;
         released = true;
         inFlight--;
-        queue.shift()?.();
+        queue.shift()?.admit();
       };
       // 'finish': the response was handed to the OS; 'close': the connection ended first (client gone, socket error).
       res.once('finish', release);
@@ -63,14 +71,18 @@ export function admissionControl(opts: AdmissionOptions = {}): RequestHandler {
       next();
     };
     if (inFlight < maxInFlight) return admit();
-    if (queue.length >= maxQueued) {
+    const now = performance.now();
+    if (queue.length >= maxQueued || (queue.length > 0 && now - queue[0]!.since > maxQueueWaitMs)) {
       noteRefusal();
       res.setHeader('Retry-After', retryAfter);
       return next(new ServiceUnavailableError('The service is busy; retry in a moment'));
     }
-    const waiting = () => {
-      res.off('close', gaveUp);
-      admit();
+    const waiting = {
+      since: now,
+      admit: () => {
+        res.off('close', gaveUp);
+        admit();
+      },
     };
     // A client that hangs up while queued gives its place up.
     const gaveUp = () => {

@@ -5,7 +5,7 @@ import { createLogger, createServiceApp } from '@ticketing/common';
 import { testKeys } from '@ticketing/common/testing';
 
 /** A real listening server whose /slow requests stay in the handler until the test releases them. */
-async function startServer(admission: { maxInFlight: number; maxQueued: number }) {
+async function startServer(admission: { maxInFlight: number; maxQueued: number; maxQueueWaitMs?: number }) {
   const held: Array<() => void> = [];
   let entered = 0;
   const router = Router();
@@ -73,7 +73,7 @@ describe('admission control', () => {
         expect(r.status).toBe(503);
         expect(r.retryAfter).toBe('1');
         expect(JSON.parse(r.body)).toEqual({ errors: [{ message: 'The service is busy; retry in a moment' }] });
-        expect(r.ms).toBeLessThan(500); // refused at once, not after waiting
+        expect(r.ms).toBeLessThan(1000); // at once (had they queued, they would wait until released)
       }
       // Health is never refused: probes must not fail because the service is busy.
       expect((await s.get('/healthz/live')).status).toBe(200);
@@ -87,6 +87,34 @@ describe('admission control', () => {
       await s.until(() => s.entered() === 6);
       s.releaseAll();
       expect((await again).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses arrivals at once while the oldest queued request has waited longer than maxQueueWaitMs', async () => {
+    const s = await startServer({ maxInFlight: 1, maxQueued: 10, maxQueueWaitMs: 200 });
+    try {
+      const first = s.get('/slow');
+      await s.until(() => s.entered() === 1);
+      const early = s.get('/slow'); // queued: nobody has waited yet
+      await new Promise((r) => setTimeout(r, 50));
+      const alsoEarly = s.get('/slow'); // the head has waited 50 ms < 200 ms: queued too
+      await new Promise((r) => setTimeout(r, 300));
+      const late = await s.get('/slow'); // the head has now waited 350 ms
+      expect(late.status).toBe(503);
+      expect(late.ms).toBeLessThan(1000); // at once (had it queued, it would wait until released)
+      for (let i = 0; i < 3; i++) {
+        s.releaseAll();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      s.releaseAll();
+      expect([(await first).status, (await early).status, (await alsoEarly).status]).toEqual([200, 200, 200]);
+      // The queue is empty again: the wait bound no longer refuses anyone.
+      const after = s.get('/slow');
+      await s.until(() => s.entered() === 4);
+      s.releaseAll();
+      expect((await after).status).toBe(200);
     } finally {
       await s.close();
     }
