@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ApiFailure, Order, Payment } from '@/lib/api-types';
 import { firstMessage } from '@/lib/api-errors';
 import { api, sleep } from '@/lib/browser-api';
@@ -14,7 +14,7 @@ const PAYMENTS_CATCH_UP_RETRIES = 5;
 
 interface OrderCheckoutProps {
   initialOrder: Order;
-  /** The server's clock when it rendered the page: the countdown follows the server, not the browser's clock. */
+  /** When the server rendered the page: the first render shows the same countdown as the server's HTML. */
   serverNow: number;
   stripeKey: string | null;
 }
@@ -29,7 +29,6 @@ function paymentProblem(failure: ApiFailure): string {
 export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheckoutProps) {
   const [order, setOrder] = useState(initialOrder);
   const [now, setNow] = useState(serverNow);
-  const skew = useRef(0);
   const [paying, setPaying] = useState(false);
   const [paid, setPaid] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -40,13 +39,11 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
   const holding = order.status === 'created';
   const expired = holding && remainingMs <= 0 && !paid;
 
-  useEffect(() => {
-    skew.current = serverNow - Date.now();
-  }, [serverNow]);
-
+  // Then the browser's clock. Not corrected by serverNow: a page restored from the router cache on Back carries an
+  // old serverNow, which would skew the countdown by however long ago that was.
   useEffect(() => {
     if (!holding) return;
-    const tick = () => setNow(Date.now() + skew.current);
+    const tick = () => setNow(Date.now());
     tick();
     const timer = setInterval(tick, 250);
     return () => clearInterval(timer);

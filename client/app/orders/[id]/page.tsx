@@ -28,7 +28,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <Link href={`/tickets/${order.ticket.id}`}>View the ticket</Link> · <Link href="/orders">All my orders</Link>
         </p>
       </section>
-      {/* Date.now() here anchors the countdown to the server's clock, whatever the browser's clock says. */}
+      {/* serverNow lets the first client render match the server's HTML (no hydration mismatch on the countdown). */}
       <OrderCheckout initialOrder={order} serverNow={Date.now()} stripeKey={stripePublishableKey()} />
     </div>
   );
