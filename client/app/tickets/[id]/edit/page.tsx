@@ -39,7 +39,7 @@ export default async function EditTicketPage({ params }: { params: Promise<{ id:
   return (
     <div className="narrow">
       <h1>Edit ticket</h1>
-      <p className="lead">Buyers see the change at once. Someone already paying keeps the price in their order.</p>
+      <p className="lead">Buyers see the change at once.</p>
       <TicketForm ticket={ticket} />
     </div>
   );
