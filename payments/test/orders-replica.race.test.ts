@@ -60,3 +60,17 @@ test('a real duplicate or stale status change is still ignored', async () => {
   await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'complete' }, logger)).resolves.toBe('stale');
   expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'complete' });
 });
+
+test('an early status change is retried for longer than a killed replica can hold its predecessor (ack wait 30 s)', async () => {
+  // The consumer gives up after maxDeliver (30) deliveries. A replica SIGKILLed while holding order.created keeps it
+  // for the ack wait (30 s) before NATS redelivers it; its order.cancelled must still be waiting then. (Found by
+  // test/faults: 30 deliveries 500 ms apart gave up after 15 s and the cancellation was lost.)
+  const delays: number[] = [];
+  for (let delivery = 1; delivery < 30; delivery++) {
+    const err = await applyOrderStatusChange(db.pool, { id: randomUUID(), version: 1, status: 'cancelled' }, logger, delivery).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryLaterError);
+    delays.push((err as RetryLaterError).delayMs!);
+  }
+  expect(delays[0]).toBeLessThanOrEqual(500); // the predecessor is usually right behind
+  expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThan(5 * 60_000);
+});

@@ -3,8 +3,14 @@ import { findOrderVersion, insertOrder, updateOrderStatusAtVersion } from '../da
 
 export type ReplicaOutcome = 'applied' | 'stale';
 
-/** How long an early event waits before it is redelivered: its predecessor is normally a moment behind it. */
-export const EARLY_EVENT_RETRY_MS = 500;
+/**
+ * How long an early event waits before its n-th redelivery: its predecessor is normally a moment behind it (0.5 s), but
+ * a replica killed while holding it keeps it for the consumer's ack wait (30 s) first. Doubling up to 30 s, the
+ * consumer's 30 deliveries span about 12 minutes instead of 15 s.
+ */
+export function earlyEventRetryMs(deliveryCount: number): number {
+  return Math.min(500 * 2 ** Math.max(0, deliveryCount - 1), 30_000);
+}
 
 /** order.created: the order as it was created (version 0), with the price the buyer will be charged. */
 export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, logger: Logger): Promise<ReplicaOutcome> {
@@ -26,13 +32,18 @@ export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, log
  * is behind, or has not seen the order yet) → RetryLaterError, so the event is redelivered, never dropped; stale or
  * duplicate (the replica is already at n or later) → ignored.
  */
-export async function applyOrderStatusChange(db: Queryable, change: { id: string; version: number; status: OrderStatus }, logger: Logger): Promise<ReplicaOutcome> {
+export async function applyOrderStatusChange(
+  db: Queryable,
+  change: { id: string; version: number; status: OrderStatus },
+  logger: Logger,
+  deliveryCount = 1,
+): Promise<ReplicaOutcome> {
   if (await updateOrderStatusAtVersion(db, change.id, change.version, change.status)) return 'applied';
   // Stale only when version n (or later) is stored. At n-1 the UPDATE lost a race: it cannot see the order.created
   // insert still in flight in another replica, which committed before this read (test/orders-replica.race.test.ts).
   const current = await findOrderVersion(db, change.id);
   if (current === null || current < change.version) {
-    throw new RetryLaterError(`order ${change.id} version ${change.version} arrived before version ${change.version - 1} (replica at ${current ?? 'none'})`, EARLY_EVENT_RETRY_MS);
+    throw new RetryLaterError(`order ${change.id} version ${change.version} arrived before version ${change.version - 1} (replica at ${current ?? 'none'})`, earlyEventRetryMs(deliveryCount));
   }
   logger.debug({ orderId: change.id, version: change.version, replicaVersion: current }, 'stale or duplicate order event ignored');
   return 'stale';

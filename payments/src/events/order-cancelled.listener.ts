@@ -2,5 +2,5 @@ import type { OrderCancelledEvent, TxEventContext } from '@ticketing/common';
 import { applyOrderStatusChange } from '../domain/orders-replica';
 
 export async function onOrderCancelled(payload: OrderCancelledEvent, ctx: TxEventContext): Promise<void> {
-  await applyOrderStatusChange(ctx.tx, { id: payload.id, version: payload.version, status: 'cancelled' }, ctx.logger);
+  await applyOrderStatusChange(ctx.tx, { id: payload.id, version: payload.version, status: 'cancelled' }, ctx.logger, ctx.deliveryCount);
 }
