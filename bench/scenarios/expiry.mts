@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { withTransaction } from '@ticketing/common';
+import { insertOrder } from '../../orders/src/data/orders.data.js';
+import { recordOrderCreated } from '../../orders/src/events/order-events.publisher.js';
+import { alternate, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
+import { percentile } from '../lib/stats.mjs';
+
+const SPREAD_MS = 1000;
+const RELEASE_LIMIT_MS = 10_000;
+/** How long after the last hold is due the bench keeps watching, so a miss is measured rather than cut off. */
+const GIVE_UP_MS = 90_000;
+const EXPIRATION_CONCURRENCY = 50; // expiration/src/config.ts EXPIRATION_WORKER_CONCURRENCY default
+
+/**
+ * Holds that all end within one second, created ahead of time the way POST /api/orders creates them (orders' own
+ * insertOrder + order.created outbox row, in orders' database) but with expiresAt chosen: no HTTP path can create
+ * 10,000 orders within one second. Everything after the insert is the platform's own: the relay publishes
+ * order.created; tickets holds the ticket; expiration schedules the timer; the timer fires expiration.completed;
+ * orders cancels; tickets frees the ticket. Lateness = the moment tickets frees it (known_orders.updated_at of the
+ * cancellation, written in the transaction that frees the ticket) − expiresAt.
+ */
+async function expireHolds(ctx: BenchContext, count: number) {
+  const { db } = ctx.platform;
+  const ids = ctx.supply.take(count);
+  const prices = new Map((await db.orders.query<{ id: string; p: number }>('SELECT id, price_cents AS p FROM tickets WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => [r.id, r.p]));
+  // Time for the inserts and for every service to take in `count` order.created events before the first is due.
+  const leadMs = 4000 + count * 5;
+  const dueFrom = Date.now() + leadMs;
+  const dueOf = (i: number) => dueFrom + (i * SPREAD_MS) / count;
+  const expiresAt = new Map<string, number>();
+  const batches: number[][] = [];
+  for (let i = 0; i < count; i += 250) batches.push(Array.from({ length: Math.min(250, count - i) }, (_v, j) => i + j));
+  const insertBatch = async (batch: number[]) =>
+    withTransaction(db.orders, async (tx) => {
+      const dbNow = Number((await tx.query<{ ms: string }>('SELECT (extract(epoch FROM now()) * 1000)::text AS ms')).rows[0]!.ms);
+      for (const i of batch) {
+        const ticketId = ids[i]!;
+        const order = await insertOrder(tx, {
+          id: randomUUID(),
+          userId: ctx.buyers[i % ctx.buyers.length]!.id,
+          ticketId,
+          priceCents: prices.get(ticketId)!,
+          holdSeconds: (dueOf(i) - dbNow) / 1000,
+        });
+        expiresAt.set(order.id, order.expiresAt.getTime());
+        await recordOrderCreated(tx, order);
+      }
+    });
+  for (let i = 0; i < batches.length; i += 3) await Promise.all(batches.slice(i, i + 3).map(insertBatch));
+
+  const redis = new Redis(ctx.platform.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(ctx.platform.expirationQueue.name, { connection: redis, prefix: ctx.platform.expirationQueue.prefix });
+  const orderIds = [...expiresAt.keys()];
+  const heldCount = async () =>
+    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1::uuid[]) AND status = 'reserved'`, [ids])).rows[0]!.n;
+  let ready = false;
+  let readyAtMs = Number.NaN;
+  try {
+    while (Date.now() < dueFrom - 100) {
+      const [held, delayed] = await Promise.all([heldCount(), queue.getDelayedCount()]);
+      if (held === count && delayed >= count) {
+        ready = true;
+        readyAtMs = dueFrom - Date.now();
+        break;
+      }
+      await sleep(100);
+    }
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+  if (!ready) ctx.log(`  warning: not every hold was in place (tickets held, timers scheduled) when the first one was due`);
+
+  const lastDue = dueOf(count - 1);
+  const freedCount = async () =>
+    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1::uuid[]) AND status = 'available'`, [ids])).rows[0]!.n;
+  while (Date.now() < lastDue + GIVE_UP_MS && (Date.now() < dueFrom || (await freedCount()) < count)) await sleep(250);
+  const { rows } = await db.tickets.query<{ order_id: string; ms: string }>(
+    `SELECT order_id, (extract(epoch FROM updated_at) * 1000)::text AS ms FROM known_orders WHERE order_id = ANY($1::uuid[]) AND state = 'cancelled'`,
+    [orderIds],
+  );
+  const lateness = rows.map((r) => Number(r.ms) - expiresAt.get(r.order_id)!);
+  const lastRelease = rows.reduce((max, r) => Math.max(max, Number(r.ms)), 0);
+  ctx.supply.giveBack(ids);
+  return { lateness, unreleased: count - rows.length, releaseSpanMs: lastRelease - dueFrom, ready, spareMs: readyAtMs };
+}
+
+async function bareTimers(ctx: BenchContext, count: number) {
+  const result = await ctx.load.run({
+    kind: 'bullmq-lateness',
+    redisUrl: ctx.platform.redisUrl,
+    prefix: `${ctx.platform.redisNamespace}:bench-baseline`,
+    count,
+    spreadMs: SPREAD_MS,
+    leadMs: 3000 + count * 0.3,
+    concurrency: EXPIRATION_CONCURRENCY,
+  });
+  return { lateness: result.samples.map((s) => s[2]), missing: count - result.samples.length };
+}
+
+/** Expiry: N holds ending within one second; how late each ticket is free again, against a bare BullMQ timer's lateness. */
+const plan = (quick: boolean) => (quick ? { count: 500, reps: 2 } : { count: 10_000, reps: 2 });
+
+/** The same tickets serve every repetition: each is free again once its hold has expired. */
+export const expiryTickets = (quick: boolean) => plan(quick).count;
+
+export async function expiry(ctx: BenchContext): Promise<Metric[]> {
+  const { count, reps } = plan(ctx.quick);
+  await ctx.supply.ensure(count);
+  const a: Awaited<ReturnType<typeof expireHolds>>[] = [];
+  const b: Awaited<ReturnType<typeof bareTimers>>[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    await alternate(
+      rep,
+      async () => {
+        a.push(await expireHolds(ctx, count));
+      },
+      async () => {
+        b.push(await bareTimers(ctx, count));
+      },
+    );
+    const l = a[a.length - 1]!;
+    ctx.log(
+      `  rep ${rep + 1}/${reps}: release p50 ${percentile(l.lateness, 50).toFixed(0)} ms, p99 ${percentile(l.lateness, 99).toFixed(0)} ms, ` +
+        `all ${count - l.unreleased}/${count} free ${(l.releaseSpanMs / 1000).toFixed(1)} s after the first was due (set-up spare ${(l.spareMs / 1000).toFixed(1)} s); ` +
+        `bare BullMQ p99 ${percentile(b[b.length - 1]!.lateness, 99).toFixed(0)} ms`,
+    );
+  }
+  const unreleased = a.reduce((n, r) => n + r.unreleased, 0);
+  const notReady = a.filter((r) => !r.ready).length;
+  const spans = a.map((r) => r.releaseSpanMs / 1000);
+  return [
+    ratioMetric({
+      scenario: `expiry (${count} holds in 1 s)`,
+      metric: 'lateness p50',
+      unit: 'ms',
+      values: a.map((r) => percentile(r.lateness, 50)),
+      baselines: b.map((r) => percentile(r.lateness, 50)),
+      target: '',
+    }),
+    ratioMetric({
+      scenario: `expiry (${count} holds in 1 s)`,
+      metric: 'lateness p99',
+      unit: 'ms',
+      values: a.map((r) => percentile(r.lateness, 99)),
+      baselines: b.map((r) => percentile(r.lateness, 99)),
+      target: 'p99 ≤ 500 ms; ratio ≤ 3',
+      passes: (ratio, value) => value <= 500 && ratio <= 3,
+      note: notReady ? `${notReady} repetition(s) started before every hold was in place` : undefined,
+    }),
+    {
+      scenario: `expiry (${count} holds in 1 s)`,
+      metric: 'all free after (first due → last free)',
+      unit: 's',
+      value: Math.max(...spans),
+      baseline: null,
+      ratio: null,
+      target: '≤ 10 s',
+      pass: unreleased === 0 && spans.every((s) => s <= RELEASE_LIMIT_MS / 1000),
+      runs: { value: spans },
+      note: unreleased ? `${unreleased} holds not released within ${GIVE_UP_MS / 1000} s of the last one being due` : undefined,
+    },
+  ];
+}

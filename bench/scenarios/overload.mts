@@ -1,0 +1,112 @@
+import { alternate, countStatuses, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { orderItems, returnUnused, runOrdersHttp } from './order-creation.mjs';
+
+/** Open-loop POST /api/orders at `rate` on distinct tickets; what got through, how fast the rest was turned away. */
+async function offer(ctx: BenchContext, rate: number, count: number) {
+  const ids = ctx.supply.take(count);
+  const result = await ctx.load.run({ kind: 'http-open', url: ctx.platform.ordersUrl, ratePerSec: rate, count, items: orderItems(ctx, ids), maxSockets: 2000, timeoutMs: 10_000 });
+  returnUnused(ctx, ids, result);
+  const accepted = result.samples.filter((s) => s[1] === 201);
+  const rejected = result.samples.filter((s) => s[1] !== 201);
+  // Sold twice, or sold without the buyer hearing 201: both would show here.
+  const { rows } = await ctx.platform.db.orders.query<{ active: number; doubled: number }>(
+    `SELECT count(*)::int AS active, (count(*) - count(DISTINCT ticket_id))::int AS doubled
+       FROM orders WHERE ticket_id = ANY($1::uuid[]) AND status IN ('created', 'awaiting:payment', 'complete')`,
+    [ids],
+  );
+  const elapsedSec = (result.finishedAt - result.startedAt) / 1000;
+  return {
+    goodput: accepted.length / elapsedSec,
+    offered: count / ((count - 1) / rate),
+    acceptedP99: percentile(accepted.map((s) => s[2]), 99),
+    rejectedP99: percentile(rejected.map((s) => (s[1] === 0 ? 10_000 : s[2])), 99),
+    rejected: rejected.length,
+    oversold: rows[0]!.doubled + Math.max(0, rows[0]!.active - accepted.length - result.samples.filter((s) => s[1] === 0).length),
+    statuses: countStatuses(result.samples),
+  };
+}
+
+/**
+ * Overload: 3× the saturation rate of order creation offered open loop (arrivals do not wait for answers), against
+ * the saturation goodput measured closed loop in the same run. A platform that sheds load well keeps its goodput,
+ * turns the excess away quickly (503 + Retry-After) instead of queueing it, and never oversells.
+ */
+const plan = (quick: boolean) => (quick ? { seconds: 3, reps: 2 } : { seconds: 6, reps: 3 });
+
+/** At most; requests refused with 503 hand their tickets back. */
+export const overloadTickets = (quick: boolean, ordersPerSec: number) => {
+  const p = plan(quick);
+  return p.reps * 4 * Math.round(ordersPerSec) * p.seconds;
+};
+
+export async function overload(ctx: BenchContext): Promise<Metric[]> {
+  const saturation = ctx.saturation?.ordersPerSec ?? 200;
+  const rate = Math.round(3 * saturation);
+  const { seconds, reps } = plan(ctx.quick);
+  const count = rate * seconds;
+  const closedAmount = Math.round(saturation * seconds);
+  ctx.log(`  offering ${rate} orders/s (3 × ${saturation.toFixed(0)}/s) for ${seconds} s, ${reps} repetitions`);
+  const a: Awaited<ReturnType<typeof offer>>[] = [];
+  const b: Awaited<ReturnType<typeof runOrdersHttp>>[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    await ctx.supply.ensure(count + closedAmount);
+    await alternate(
+      rep,
+      async () => {
+        a.push(await offer(ctx, rate, count));
+      },
+      async () => {
+        b.push(await runOrdersHttp(ctx, closedAmount));
+      },
+    );
+    const l = a[a.length - 1]!;
+    ctx.log(
+      `  rep ${rep + 1}/${reps}: goodput ${l.goodput.toFixed(0)}/s (closed loop ${b[b.length - 1]!.perSec.toFixed(0)}/s), ${JSON.stringify(l.statuses)}, ` +
+        `accepted p99 ${l.acceptedP99.toFixed(0)} ms, rejected p99 ${l.rejectedP99.toFixed(0)} ms`,
+    );
+  }
+  const oversold = a.reduce((n, r) => n + r.oversold, 0);
+  const rejected = a.reduce((n, r) => n + r.rejected, 0);
+  return [
+    ratioMetric({
+      scenario: `overload (${rate}/s offered)`,
+      metric: 'goodput (orders/s)',
+      unit: '/s',
+      values: a.map((r) => r.goodput),
+      baselines: b.map((r) => r.perSec),
+      target: 'ratio ≥ 0.8',
+      passes: (ratio) => ratio >= 0.8,
+    }),
+    {
+      scenario: `overload (${rate}/s offered)`,
+      metric: `p99 of rejections (${rejected} rejected)`,
+      unit: 'ms',
+      value: rejected ? Math.max(...a.map((r) => r.rejectedP99).filter((v) => !Number.isNaN(v))) : Number.NaN,
+      baseline: null,
+      ratio: null,
+      target: '≤ 100 ms',
+      pass: rejected ? a.every((r) => Number.isNaN(r.rejectedP99) || r.rejectedP99 <= 100) : null,
+      runs: { value: a.map((r) => r.rejectedP99) },
+      note: rejected ? undefined : 'nothing was rejected: the excess queued (see p99 of accepted)',
+    },
+    ratioMetric({
+      scenario: `overload (${rate}/s offered)`,
+      metric: 'p99 of accepted',
+      unit: 'ms',
+      values: a.map((r) => r.acceptedP99),
+      baselines: b.map((r) => r.p99),
+      target: '',
+    }),
+    {
+      scenario: `overload (${rate}/s offered)`,
+      metric: 'oversold',
+      unit: 'count',
+      value: oversold,
+      baseline: null,
+      ratio: null,
+      target: '0',
+      pass: oversold === 0,
+    },
+  ];
+}

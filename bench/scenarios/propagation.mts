@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alternate, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
+import { nowMs, type Sample } from '../lib/protocol.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { orderItems, returnUnused } from './order-creation.mjs';
+
+const POLL_MS = 5;
+
+/**
+ * Orders placed at a steady rate (open loop); for each 201, how long until the tickets service's database shows the
+ * ticket held. The answered ticket ids stream in from the load process, and only those are polled, every 5 ms.
+ */
+async function ordersToHolds(ctx: BenchContext, rate: number, count: number) {
+  const ids = ctx.supply.take(count);
+  const answeredAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  let running = true;
+  let giveUpAt = Number.POSITIVE_INFINITY;
+  const watcher = (async () => {
+    while (running || seenAt.size < answeredAt.size) {
+      const pending = [...answeredAt.keys()].filter((id) => !seenAt.has(id));
+      if (pending.length) {
+        // The statement's snapshot is taken when it starts: a hold it sees was visible by then (at most POLL_MS late).
+        const at = nowMs();
+        const { rows } = await ctx.platform.db.tickets.query<{ id: string }>(`SELECT id FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'available'`, [pending]);
+        for (const r of rows) seenAt.set(r.id, at);
+      }
+      if (!running && nowMs() > giveUpAt) break;
+      await sleep(POLL_MS);
+    }
+  })();
+  const onProgress = (samples: Sample[]) => {
+    for (const s of samples) if (s[1] === 201) answeredAt.set(ids[s[0] % ids.length]!, s[3]);
+  };
+  const result = await ctx.load.run(
+    { kind: 'http-open', url: ctx.platform.ordersUrl, ratePerSec: rate, count, items: orderItems(ctx, ids), maxSockets: 64, timeoutMs: 10_000, streamProgress: true },
+    onProgress,
+  );
+  giveUpAt = nowMs() + 30_000;
+  running = false;
+  await watcher;
+  returnUnused(ctx, ids, result);
+  const latencies = [...answeredAt].filter(([id]) => seenAt.has(id)).map(([id, at]) => seenAt.get(id)! - at);
+  return { latencies, missing: answeredAt.size - latencies.length, failed: count - answeredAt.size };
+}
+
+async function busRoundTrip(ctx: BenchContext, rate: number, count: number) {
+  const result = await ctx.load.run({
+    kind: 'jetstream-roundtrip',
+    natsUrl: ctx.platform.natsUrl,
+    streamName: `${ctx.platform.redisNamespace}_bench_rt_${Date.now()}`,
+    ratePerSec: rate,
+    count,
+    payloadBytes: 300,
+  });
+  return { latencies: result.samples.map((s) => s[2]), missing: count - result.samples.length };
+}
+
+/**
+ * Propagation: commit of an order (its 201) → the tickets service shows the hold, at half the saturation rate
+ * measured by order creation. Baseline: a bare JetStream publish → consume at the same rate.
+ */
+const plan = (quick: boolean) => (quick ? { seconds: 3, reps: 2 } : { seconds: 10, reps: 3 });
+
+export const propagationTickets = (quick: boolean, ordersPerSec: number) => {
+  const p = plan(quick);
+  return p.reps * Math.round(ordersPerSec / 2) * p.seconds;
+};
+
+export async function propagation(ctx: BenchContext): Promise<Metric[]> {
+  const saturation = ctx.saturation?.ordersPerSec ?? 200;
+  const rate = Math.max(10, Math.round(saturation / 2));
+  const { seconds, reps } = plan(ctx.quick);
+  const count = rate * seconds;
+  await ctx.supply.ensure(reps * count);
+  ctx.log(`  ${rate} orders/s (half of ${saturation.toFixed(0)}/s) for ${seconds} s, ${reps} repetitions`);
+  const a: Awaited<ReturnType<typeof ordersToHolds>>[] = [];
+  const b: Awaited<ReturnType<typeof busRoundTrip>>[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    await alternate(
+      rep,
+      async () => {
+        a.push(await ordersToHolds(ctx, rate, count));
+      },
+      async () => {
+        b.push(await busRoundTrip(ctx, rate, count));
+      },
+    );
+    const last = a[a.length - 1]!;
+    ctx.log(`  rep ${rep + 1}/${reps}: order → hold p50 ${percentile(last.latencies, 50).toFixed(1)} ms, p99 ${percentile(last.latencies, 99).toFixed(1)} ms; bus p99 ${percentile(b[b.length - 1]!.latencies, 99).toFixed(1)} ms`);
+  }
+  const lost = a.reduce((n, r) => n + r.missing, 0) + b.reduce((n, r) => n + r.missing, 0);
+  const failed = a.reduce((n, r) => n + r.failed, 0);
+  const note = [lost ? `${lost} holds or messages never seen within 30 s` : '', failed ? `${failed} orders did not get 201` : ''].filter(Boolean).join('; ') || undefined;
+  return [
+    ratioMetric({
+      scenario: 'propagation',
+      metric: `p50 at ${rate}/s`,
+      unit: 'ms',
+      values: a.map((r) => percentile(r.latencies, 50)),
+      baselines: b.map((r) => percentile(r.latencies, 50)),
+      target: '',
+    }),
+    ratioMetric({
+      scenario: 'propagation',
+      metric: `p99 at ${rate}/s`,
+      unit: 'ms',
+      values: a.map((r) => percentile(r.latencies, 99)),
+      baselines: b.map((r) => percentile(r.latencies, 99)),
+      target: 'p99 ≤ 50 ms; ratio ≤ 10',
+      passes: (ratio, value) => value <= 50 && ratio <= 10 && lost === 0,
+      note,
+    }),
+  ];
+}
