@@ -7,6 +7,8 @@ import { serviceBaseUrls } from './lib/service-urls';
 export default function config(phase: string): NextConfig {
   const urls = serviceBaseUrls(process.env);
   return {
+    // The image (client/Dockerfile) ships Next's self-contained server; `npm start` keeps using `next start`.
+    output: process.env.NEXT_OUTPUT_STANDALONE === '1' ? 'standalone' : undefined,
     reactStrictMode: true,
     poweredByHeader: false,
     async rewrites() {

@@ -50,10 +50,9 @@ function find(objects: K8sObject[], kind: string, name: string): K8sObject {
   return obj;
 }
 
-beforeAll(() => {
-  // The dev overlay generates its Secrets from git-ignored files; create them as a developer would.
-  execFileSync(process.execPath, [path.join(k8s, 'overlays/dev/make-secrets.mjs')], { stdio: 'ignore' });
-});
+// The dev overlay generates its Secrets from git-ignored files; create them as a developer would. This runs when
+// the file loads, because describe.each below renders the overlays while Jest collects the tests.
+execFileSync(process.execPath, [path.join(k8s, 'overlays/dev/make-secrets.mjs')], { stdio: 'ignore' });
 
 describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
   const { yaml, objects } = render(overlay);

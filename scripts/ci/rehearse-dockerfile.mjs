@@ -5,8 +5,8 @@
 // configuration check, exit code 78, instead of dying on a missing module).
 // What it cannot check: the base image itself, user creation (groupadd/useradd are skipped), file ownership.
 // Usage: node scripts/ci/rehearse-dockerfile.mjs <service> [--keep]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -49,8 +49,10 @@ for (const line of lines) {
       mkdirSync(inStage('.'), { recursive: true });
       break;
     case 'ENV': {
-      const [k, ...v] = args.split('=');
-      stage.env[k] = v.join('=');
+      for (const pair of rest) {
+        const [k, ...v] = pair.split('=');
+        stage.env[k] = v.join('=');
+      }
       break;
     }
     case 'COPY': {
@@ -59,8 +61,10 @@ for (const line of lines) {
       for (const src of rest) {
         const source = from ? path.join(from.root, src) : path.join(ROOT, src);
         if (!existsSync(source)) throw new Error(`COPY source missing: ${src}${from ? ` in stage ${from.name}` : ''}`);
-        const target = dest.endsWith('/') ? path.join(inStage(dest), path.basename(src)) : inStage(dest);
-        const filter = (p) => !/\/(node_modules|dist|\.next)(\/|$)/.test(path.relative(source, p)) || from !== undefined;
+        // Docker copies a directory's contents into dest, and a file into dest when dest ends with "/".
+        const target = !statSync(source).isDirectory() && dest.endsWith('/') ? path.join(inStage(dest), path.basename(src)) : inStage(dest);
+        // The build context excludes what .dockerignore excludes.
+        const filter = (p) => from !== undefined || !/(^|\/)(node_modules|dist|\.next|test|e2e)(\/|$)|tsbuildinfo$|next-env\.d\.ts$/.test(path.relative(ROOT, p));
         cpSync(source, target, { recursive: true, filter });
       }
       break;
@@ -86,14 +90,36 @@ for (const line of lines) {
 
 if (!stage.cmd) throw new Error('the final stage has no CMD');
 if (existsSync(inStage('node_modules/typescript'))) throw new Error('the runtime stage contains dev dependencies (typescript)');
-log(`CMD ${stage.cmd.join(' ')} (with an empty environment: expect the config check to stop it)`);
 const bin = stage.cmd[0] === 'node' ? process.execPath : stage.cmd[0];
-const run = spawnSync(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env }, encoding: 'utf8', timeout: 30000 });
-const output = `${run.stdout}${run.stderr}`;
-if (run.status !== 78 || /Cannot find module|MODULE_NOT_FOUND/.test(output)) {
-  console.error(output);
-  console.error(`expected the configuration check (exit 78), got exit ${run.status}`);
-  process.exit(1);
+if (stage.env.PORT) {
+  // A web server with nothing to configure (the client): it must start and answer its home page.
+  const port = String(40000 + Math.floor(Math.random() * 20000));
+  log(`CMD ${stage.cmd.join(' ')} on port ${port}: expect it to serve /`);
+  const child = spawn(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env, PORT: port, HOSTNAME: '127.0.0.1' }, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  let answer;
+  for (let i = 0; i < 60 && !answer; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    answer = await fetch(`http://127.0.0.1:${port}/`).then(async (r) => ({ status: r.status, body: await r.text() }), () => undefined);
+  }
+  child.kill('SIGTERM');
+  if (!answer || !answer.body.includes('<html')) {
+    console.error(output);
+    console.error(`expected the server to answer / with a page, got ${answer ? answer.status : 'no answer'}`);
+    process.exit(1);
+  }
+  log(`ok: / answered ${answer.status}`);
+} else {
+  log(`CMD ${stage.cmd.join(' ')} (with an empty environment: expect the config check to stop it)`);
+  const run = spawnSync(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env }, encoding: 'utf8', timeout: 30000 });
+  const output = `${run.stdout}${run.stderr}`;
+  if (run.status !== 78 || /Cannot find module|MODULE_NOT_FOUND/.test(output)) {
+    console.error(output);
+    console.error(`expected the configuration check (exit 78), got exit ${run.status}`);
+    process.exit(1);
+  }
+  log(`ok: ${output.trim().split('\n')[0]}`);
 }
-log(`ok: ${output.trim().split('\n')[0]}`);
 if (!process.argv.includes('--keep')) rmSync(scratch, { recursive: true, force: true });
