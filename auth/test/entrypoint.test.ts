@@ -2,14 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import { createTestDatabase, testKeys, type TestDatabase, RUN_FROM_SOURCE_TSCONFIG } from '@ticketing/common/testing';
 import { deleteKeys, REDIS_URL, testRedis, uniqueEmail } from './helpers';
 
 // The real composition root, run from source as a separate process (as the dev runner does), so start-up
 // validation, migrations, readiness and SIGTERM handling are exercised exactly as in production.
 const ROOT = path.join(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 const PREFIX = `test:auth-entry:${process.pid}:`;
 
 interface Running {

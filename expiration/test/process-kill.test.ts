@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createTestBus, collectEvents, publishTestEvent, waitFor, TEST_NATS_URL, type EventCollector, type TestBus } from '@ticketing/common/testing';
 import type { OrderCreatedEvent } from '@ticketing/common';
 import { deleteKeysWithPrefix, sleep, TEST_REDIS_URL, uniqueQueuePrefix } from './support/redis';
-import { removeChildTsconfig, startChildService, type ChildService } from './support/child-service';
+import { startChildService, type ChildService } from './support/child-service';
 import { countByOrder, orderCreated, publishedAt } from './support/orders';
 import { percentiles } from './support/service';
 
@@ -34,7 +34,6 @@ afterAll(async () => {
   await redis?.quit();
   await testBus?.cleanup();
   await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
-  removeChildTsconfig();
 });
 
 async function start(): Promise<ChildService> {

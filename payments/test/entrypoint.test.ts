@@ -14,6 +14,7 @@ import {
   type EventCollector,
   type TestBus,
   type TestDatabase,
+  RUN_FROM_SOURCE_TSCONFIG,
 } from '@ticketing/common/testing';
 import { count } from './support/payments-test-kit';
 import { startStripeFake, type StripeFake } from './support/stripe-fake';
@@ -23,7 +24,7 @@ import { startStripeFake, type StripeFake } from './support/stripe-fake';
 // node itself is spawned with tsx as a loader (not the tsx CLI, which runs the service in a grandchild that a SIGKILL
 // of the CLI would leave running).
 const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
 interface Running {
   child: ChildProcess;

@@ -13,6 +13,7 @@ import {
   type TestBus,
   type TestDatabase,
   type TestUser,
+  RUN_FROM_SOURCE_TSCONFIG,
 } from '@ticketing/common/testing';
 import { findPaymentByOrder } from '../src/data/payments.data';
 import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './support/payments-test-kit';
@@ -21,7 +22,7 @@ import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './s
 // (in this process) on one bus namespace. Tickets and expiration are played by the test: it publishes ticket.created
 // and expiration.completed as they would. Every charge must end served (order complete) or refunded, never neither.
 const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
 let testBus: TestBus;
 let ordersDb: TestDatabase;

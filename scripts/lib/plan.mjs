@@ -79,14 +79,7 @@ export async function assignPorts(services, { port, servicePorts = {} }) {
 
 /** The tsconfig for `--watch`: @ticketing/common from its TypeScript sources, so editing common reloads services too. */
 export function writeWatchTsconfig(root) {
-  const file = path.join(root, '.platform', 'tsconfig.watch.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const config = {
-    extends: '../tsconfig.base.json',
-    compilerOptions: { paths: { '@ticketing/common': ['../common/src/index.ts'], '@ticketing/common/*': ['../common/src/*'] } },
-  };
-  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  return file;
+  return path.join(root, 'tsconfig.run-from-source.json');
 }
 
 /** The command line for one process: built JavaScript, tsx watch, or Next.js start/dev. */

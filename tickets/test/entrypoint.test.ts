@@ -14,13 +14,14 @@ import {
   waitFor,
   type NatsServerProcess,
   type TestDatabase,
+  RUN_FROM_SOURCE_TSCONFIG,
 } from '@ticketing/common/testing';
 import { orderCreated } from './events-support';
 
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
 const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = path.join(__dirname, 'fixtures/tsconfig.run-from-source.json');
+const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
 interface Running {
   child: ChildProcess;

@@ -3,3 +3,4 @@ export * from './session';
 export * from './wait-for';
 export * from './bus';
 export * from './nats-server';
+export * from './run-from-source';

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from '@ticketing/common/testing';
+import { freePort, RUN_FROM_SOURCE_TSCONFIG } from '@ticketing/common/testing';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -15,26 +13,6 @@ export interface ChildService {
   kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-let tsconfigDir: string | undefined;
-/** tsx runs the TypeScript sources; @ticketing/common must resolve to common/src as under Jest (dist may not be built). */
-function tsconfigForSources(): string {
-  if (!tsconfigDir) {
-    tsconfigDir = mkdtempSync(path.join(os.tmpdir(), 'expiration-child-'));
-    writeFileSync(
-      path.join(tsconfigDir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: path.join(REPO, 'tsconfig.base.json'),
-        compilerOptions: { paths: { '@ticketing/common': [path.join(REPO, 'common/src/index.ts')], '@ticketing/common/*': [path.join(REPO, 'common/src/*')] } },
-      }),
-    );
-  }
-  return path.join(tsconfigDir, 'tsconfig.json');
-}
-
-export function removeChildTsconfig(): void {
-  if (tsconfigDir) rmSync(tsconfigDir, { recursive: true, force: true });
-  tsconfigDir = undefined;
-}
 
 export async function startChildService(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ChildService> {
   const port = await freePort();
@@ -43,7 +21,7 @@ export async function startChildService(env: Record<string, string>, readyTimeou
   const loader = pathToFileURL(require.resolve('tsx', { paths: [REPO] })).href;
   const child: ChildProcess = spawn(process.execPath, ['--import', loader, path.join(REPO, 'expiration/src/index.ts')], {
     cwd: path.join(REPO, 'expiration'),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', TSX_TSCONFIG_PATH: tsconfigForSources(), ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', TSX_TSCONFIG_PATH: RUN_FROM_SOURCE_TSCONFIG, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
