@@ -37,9 +37,12 @@ for (const line of lines) {
   switch (instruction.toUpperCase()) {
     case 'FROM': {
       const [image, , name] = rest;
-      if (!/:\d+\.\d+/.test(image)) throw new Error(`base image ${image} is not pinned to a version`);
-      stage = { name: name ?? `stage${stages.size}`, root: path.join(scratch, name ?? `stage${stages.size}`), workdir: '/', env: {}, cmd: undefined };
-      mkdirSync(stage.root, { recursive: true });
+      const parent = stages.get(image);
+      if (!parent && !/:\d+\.\d+/.test(image)) throw new Error(`base image ${image} is not pinned to a version`);
+      stage = { name: name ?? `stage${stages.size}`, root: path.join(scratch, name ?? `stage${stages.size}`), workdir: parent?.workdir ?? '/', env: { ...parent?.env }, cmd: parent?.cmd };
+      // A stage built on an earlier one starts from its files (hard links: cheap, and the earlier stage is done).
+      if (parent) execFileSync('cp', ['-al', parent.root, stage.root]);
+      else mkdirSync(stage.root, { recursive: true });
       stages.set(stage.name, stage);
       log(`stage ${stage.name} (${image})`);
       break;
