@@ -1,3 +1,4 @@
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { formatSummary, runScenario, type ScenarioResult } from './support/scenario';
 import { INJECTED_BUG, profileFromEnv } from './support/profiles';
@@ -10,9 +11,10 @@ import { INJECTED_BUG, profileFromEnv } from './support/profiles';
 // FAULTS_PROFILE=long (npm run test:faults) runs the long form; FAULTS_VERBOSE=1 prints progress as it goes.
 
 const ROOT = path.resolve(__dirname, '../..');
+const LOGS = path.join(ROOT, '.platform', 'faults'); // git-ignored; each run's logs, result.json, summary.txt, audit-data.json
 const profile = profileFromEnv();
 const runId = new Date().toISOString().replace(/[:.]/g, '-');
-const logDirOf = (name: string) => path.join(ROOT, '.platform', 'faults', `${runId}-${name}`);
+const logDirOf = (name: string) => path.join(LOGS, `${runId}-${name}`);
 const verbose = process.env.FAULTS_VERBOSE === '1' || profile.name === 'long';
 const progress = (line: string) => {
   if (verbose) process.stderr.write(`${line}\n`);
@@ -21,6 +23,18 @@ const print = (result: ScenarioResult) => process.stdout.write(`\n${formatSummar
 
 const minutes = (n: number) => n * 60_000;
 
+beforeAll(() => {
+  // Keep the last runs' logs only (names start with an ISO time, so they sort by age).
+  const runs = (() => {
+    try {
+      return readdirSync(LOGS).sort();
+    } catch {
+      return [];
+    }
+  })();
+  for (const old of runs.slice(0, Math.max(0, runs.length - 12))) rmSync(path.join(LOGS, old), { recursive: true, force: true });
+});
+
 test(
   `the platform rides through crashes and outages with ${profile.replicas} replicas of every service, and every database passes the audit (${profile.name})`,
   async () => {
@@ -28,6 +42,11 @@ test(
     print(result);
 
     expect(result.quiet.reached).toBe(true);
+    // Riding through: no replica died by itself once it was running (giving up at start-up while a dependency is down
+    // is allowed: it exits for the orchestrator to restart it).
+    expect(result.unexpectedExits.filter((e) => e.phase === 'running')).toEqual([]);
+    // ... and readiness said so while NATS or PostgreSQL was down.
+    expect(result.faults.records.flatMap((f) => f.readyDuringOutage?.ready.map((r) => `${f.kind}: ${r}`) ?? [])).toEqual([]);
     expect(result.faults.rounds).toBe(profile.faults.rounds);
     expect(result.faults.byKind['replica-kill']).toBe(profile.faults.rounds * profile.faults.killsPerRound);
     // The workload really exercised the flows the invariants are about.

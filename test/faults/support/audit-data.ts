@@ -42,7 +42,7 @@ export interface AuditData {
     gatewayRefunds: { paymentIntentId: string; amountCents: number }[];
   };
   streams: Record<StreamKey, { messages: number; events: CollectedEvent[] }>;
-  consumers: { stream: StreamKey; name: string; numPending: number; numAckPending: number; numRedelivered: number; delivered: number }[];
+  consumers: { stream: StreamKey; name: string; numPending: number; numAckPending: number; delivered: number; ackFloor: number }[];
   /** Open timers in expiration's BullMQ queue (delayed + waiting + active). */
   pendingTimers: number;
 }
@@ -82,7 +82,7 @@ export async function consumerStates(bus: Bus): Promise<AuditData['consumers']> 
   return Promise.all(
     DURABLES.map(async ({ stream, name }) => {
       const info = await bus.jsm.consumers.info(bus.streamName(stream), name);
-      return { stream, name, numPending: info.num_pending, numAckPending: info.num_ack_pending, numRedelivered: info.num_redelivered, delivered: info.delivered.stream_seq };
+      return { stream, name, numPending: info.num_pending, numAckPending: info.num_ack_pending, delivered: info.delivered.stream_seq, ackFloor: info.ack_floor.stream_seq };
     }),
   );
 }

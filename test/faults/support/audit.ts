@@ -144,7 +144,7 @@ function eventsAudit(data: AuditData, f: Findings, figures: Record<string, unkno
   figures.outboxEvents = Object.fromEntries(Object.entries(outboxes).map(([s, rows]) => [s, countBy(rows, (r) => r.subject)]));
   figures.streamMessages = Object.fromEntries(Object.entries(data.streams).map(([s, v]) => [s, v.messages]));
   figures.eventsConsumed = Object.fromEntries(Object.entries(inboxes).map(([s, rows]) => [s, countBy(rows, (r) => r.subject)]));
-  figures.consumers = data.consumers.map((c) => `${c.name}@${c.stream}: delivered up to ${c.delivered}, redelivered now ${c.numRedelivered}`);
+  figures.consumers = data.consumers.map((c) => `${c.name}@${c.stream}: acked up to stream seq ${c.ackFloor} of ${data.streams[c.stream].messages}`);
   const expirations = data.streams.EXPIRATION.events;
   figures.expirationEvents = { messages: expirations.length, orders: new Set(expirations.map((e) => str((e.payload as { orderId?: string }).orderId))).size };
 }

@@ -27,6 +27,8 @@ export interface FaultRecord {
   /** Milliseconds since the faults began. */
   atMs: number;
   durationMs: number;
+  /** During a NATS or PostgreSQL outage: the replicas that depend on it and still answered ready (should be none). */
+  readyDuringOutage?: { checked: number; ready: string[] };
 }
 
 export interface Infrastructure {
@@ -83,9 +85,17 @@ export class FaultInjector {
     return { rounds: this.plan.rounds, byKind, killsByService };
   }
 
-  private record(round: number, kind: FaultKind, target: string, at: number): void {
-    this.records.push({ round, kind, target, atMs: at - this.started, durationMs: Date.now() - at });
-    this.log(`round ${round}: ${kind} ${target} for ${Date.now() - at} ms`);
+  private record(round: number, kind: FaultKind, target: string, at: number, readyDuringOutage?: FaultRecord['readyDuringOutage']): void {
+    this.records.push({ round, kind, target, atMs: at - this.started, durationMs: Date.now() - at, readyDuringOutage });
+    const readiness = readyDuringOutage ? `; ${readyDuringOutage.checked - readyDuringOutage.ready.length}/${readyDuringOutage.checked} dependent replicas not ready` : '';
+    this.log(`round ${round}: ${kind} ${target} for ${Date.now() - at} ms${readiness}`);
+  }
+
+  /** Readiness must say "not ready" while a dependency is down (API.md, health): ask every replica that needs it. */
+  private async readinessWithout(dependency: 'nats' | 'db'): Promise<FaultRecord['readyDuringOutage']> {
+    const dependents = this.platform.replicas.filter((r) => r.service.needs.includes(dependency) && r.child);
+    const ready = await Promise.all(dependents.map((r) => r.isReady()));
+    return { checked: dependents.length, ready: dependents.filter((_, i) => ready[i]).map((r) => r.name) };
   }
 
   /** SIGKILL a random running replica, leave it down a moment, start it again (it becomes ready on its own). */
@@ -104,17 +114,21 @@ export class FaultInjector {
     const at = Date.now();
     if (kind === 'nats-outage') {
       await this.infra.nats.stop('SIGTERM');
-      await sleep(this.plan.natsOutageMs);
+      await sleep(Math.min(3000, this.plan.natsOutageMs / 2));
+      const readiness = await this.readinessWithout('nats');
+      await sleep(Math.max(0, at + this.plan.natsOutageMs - Date.now()));
       await this.infra.nats.start();
-      this.record(round, kind, 'nats-server', at);
+      this.record(round, kind, 'nats-server', at, readiness);
     } else if (kind === 'redis-flushall') {
       await this.infra.redis.flushAll();
       this.record(round, kind, 'redis-server', at);
     } else {
       await this.infra.postgres.stop();
-      await sleep(between([500, 2500]));
+      const down = Date.now();
+      const readiness = await this.readinessWithout('db');
+      await sleep(Math.max(0, down + between([500, 2500]) - Date.now()));
       await this.infra.postgres.start();
-      this.record(round, kind, 'postgresql', at);
+      this.record(round, kind, 'postgresql', at, readiness);
     }
   }
 }

@@ -39,13 +39,24 @@ export interface ReplicaPlatformOptions {
 
 export type ReplicaState = 'starting' | 'ready' | 'killed' | 'exited';
 
+export interface UnexpectedExit {
+  replica: string;
+  at: number;
+  code: number | null;
+  signal: string | null;
+  phase: 'starting' | 'running';
+}
+
 /** One process of one service. */
 export class Replica {
   state: ReplicaState = 'starting';
   child: ChildProcess | undefined;
   starts = 0;
-  /** Exits we did not cause (the process crashed or gave up by itself). */
-  unexpectedExits: { at: number; code: number | null; signal: string | null }[] = [];
+  /**
+   * Exits we did not cause. 'starting': it gave up before it was ready (a dependency was down at start-up: exiting for
+   * the orchestrator to restart it is the documented behaviour); 'running': it crashed after it was ready.
+   */
+  unexpectedExits: UnexpectedExit[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private forgetExitHook: (() => void) | undefined;
   private stopped = false;
@@ -85,8 +96,8 @@ export class Replica {
       this.child = undefined;
       if (this.state === 'killed' || this.stopped) return;
       // Like an orchestrator would: a process that died by itself is started again a second later.
+      this.unexpectedExits.push({ replica: this.name, at: Date.now(), code, signal, phase: this.state === 'ready' ? 'running' : 'starting' });
       this.state = 'exited';
-      this.unexpectedExits.push({ at: Date.now(), code, signal });
       this.restartTimer = setTimeout(() => {
         if (!this.stopped && !this.child) this.start();
       }, 1000);
@@ -217,8 +228,8 @@ export class ReplicaPlatform {
     return from[Math.floor(Math.random() * from.length)];
   }
 
-  unexpectedExits(): { replica: string; code: number | null; signal: string | null }[] {
-    return this.replicas.flatMap((r) => r.unexpectedExits.map((e) => ({ replica: r.name, code: e.code, signal: e.signal })));
+  unexpectedExits(): UnexpectedExit[] {
+    return this.replicas.flatMap((r) => r.unexpectedExits);
   }
 
   async allReady(): Promise<boolean> {

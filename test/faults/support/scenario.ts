@@ -5,7 +5,7 @@ import { loadAuditData } from './audit-data';
 import { audit, type AuditReport } from './audit';
 import { FaultInjector, type FaultRecord } from './faults';
 import { startPrivateNats, startPrivatePostgres, startPrivateRedis } from './infra';
-import { prepareServices, ReplicaPlatform, type BackendService } from './platform';
+import { prepareServices, ReplicaPlatform, type BackendService, type UnexpectedExit } from './platform';
 import type { Profile } from './profiles';
 import { pendingTimersIn, quietState, waitForQuiet, type QuietResult } from './quiet';
 import { Workload, type WorkloadStats } from './workload';
@@ -23,7 +23,7 @@ export interface ScenarioResult {
   faults: ReturnType<FaultInjector['summary']> & { records: FaultRecord[] };
   workload: WorkloadStats;
   quiet: QuietResult;
-  unexpectedExits: { replica: string; code: number | null; signal: string | null }[];
+  unexpectedExits: UnexpectedExit[];
   audit: AuditReport;
   logDir: string;
 }
@@ -101,6 +101,12 @@ export async function runScenario(root: string, profile: Profile, logDir: string
   }
 }
 
+const readyDuringOutages = (records: FaultRecord[]) =>
+  records
+    .filter((f) => f.readyDuringOutage)
+    .map((f) => `${f.kind} (round ${f.round}): ${f.readyDuringOutage!.ready.length} of ${f.readyDuringOutage!.checked} dependent replicas still ready${f.readyDuringOutage!.ready.length ? ` (${f.readyDuringOutage!.ready.join(', ')})` : ''}`)
+    .join('; ') || 'no outage';
+const exits = (list: UnexpectedExit[]) => (list.length ? list.map((e) => `${e.replica} (${e.signal ?? `exit ${e.code}`})`).join(', ') : 'none');
 const line = (label: string, value: unknown) => `  ${label.padEnd(22)} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
 
 export function formatSummary(r: ScenarioResult): string {
@@ -112,7 +118,9 @@ export function formatSummary(r: ScenarioResult): string {
     line('rounds', r.faults.rounds),
     line('faults', r.faults.byKind),
     line('kills by service', r.faults.killsByService),
-    line('unexpected exits', r.unexpectedExits.length ? r.unexpectedExits.map((e) => `${e.replica} (${e.signal ?? e.code})`).join(', ') : 'none'),
+    line('ready during outages', readyDuringOutages(r.faults.records)),
+    line('crashes (running)', exits(r.unexpectedExits.filter((e) => e.phase === 'running'))),
+    line('gave up at start-up', exits(r.unexpectedExits.filter((e) => e.phase === 'starting'))),
     line('requests', `${w.requestsTotal} total`),
     ...Object.entries(w.requests).map(([k, n]) => `      ${String(n).padStart(6)}  ${k}`),
     line('workload', { users: w.users, listings: w.listings, racesWon: w.racesWon, racesWithoutWinner: w.racesWithoutWinner, racesWithSeveralWinners: w.racesWithSeveralWinners }),
