@@ -7,6 +7,20 @@ interface BodyParserError {
   status?: number;
 }
 
+// Connection-level failures (node socket errors; PostgreSQL's admin shutdown / cannot connect / connection exception
+// classes) as opposed to bugs. pg reports a lost or unobtainable connection with these messages and no code.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+export function isDependencyUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  // AggregateError (e.g. connecting to "localhost" tried ::1 and 127.0.0.1, both refused).
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isDependencyUnavailable(x));
+}
+
 export const notFoundHandler: RequestHandler = (req) => {
   throw new NotFoundError(`No route for ${req.method} ${req.path}`);
 };
@@ -37,6 +51,13 @@ export function errorHandler(fallbackLogger: Logger): ErrorRequestHandler {
     }
     if (parserError.status && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
       res.status(parserError.status).json({ errors: [{ message: 'Invalid request body' }] });
+      return;
+    }
+    if (isDependencyUnavailable(err)) {
+      // The database (or another dependency) is restarting or unreachable: a client can retry, nothing was stored.
+      log.warn({ err, requestId }, 'dependency unavailable');
+      res.setHeader('Retry-After', '1');
+      res.status(503).json({ errors: [{ message: `Temporarily unavailable, try again shortly (request id ${requestId})` }], requestId });
       return;
     }
     log.error({ err, requestId }, 'unexpected error');

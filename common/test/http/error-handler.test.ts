@@ -13,7 +13,10 @@ import {
   TooManyRequestsError,
   UnsupportedMediaTypeError,
   ValidationError,
+  createLogger,
+  createPool,
 } from '@ticketing/common';
+import { freePort } from '@ticketing/common/testing';
 import { serviceApp } from './service-app';
 
 let toThrow: unknown;
@@ -84,6 +87,33 @@ describe('anything else is a 500 with a request id and no details', () => {
       expect(res.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers['x-request-id']).toBe(res.body.requestId);
     }
+  });
+});
+
+describe('a dependency that cannot be reached is a 503 with Retry-After, not a 500', () => {
+  test('a real PostgreSQL pool pointed at a port nobody listens on', async () => {
+    const port = await freePort();
+    const pool = createPool(`postgres://postgres@127.0.0.1:${port}/none`, createLogger('test', 'silent'));
+    try {
+      toThrow = await pool.query('SELECT 1').then(
+        () => new Error('expected the query to fail'),
+        (e: unknown) => e,
+      );
+    } finally {
+      await pool.end();
+    }
+    const res = await request(app).get('/throw').set('X-Request-Id', 'trace-503');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toEqual({ errors: [{ message: 'Temporarily unavailable, try again shortly (request id trace-503)' }], requestId: 'trace-503' });
+  });
+
+  it.each([
+    ['the server shutting down (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['a lost connection', new Error('Connection terminated unexpectedly')],
+  ])('%s', async (_label, error) => {
+    toThrow = error;
+    expect((await request(app).get('/reject')).status).toBe(503);
   });
 });
 
