@@ -115,10 +115,12 @@ if (stage.env.PORT) {
   }
   log(`ok: / answered ${answer.status}`);
 } else {
-  log(`CMD ${stage.cmd.join(' ')} (with an empty environment: expect the config check to stop it)`);
-  const run = spawnSync(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env }, encoding: 'utf8', timeout: 30000 });
+  // An invalid PORT fails every service's config check, including one whose other variables all have defaults, and
+  // only after the whole module graph has loaded.
+  log(`CMD ${stage.cmd.join(' ')} with PORT=not-a-port: expect the config check to stop it`);
+  const run = spawnSync(bin, stage.cmd.slice(1), { cwd: inStage('.'), env: { PATH: env.PATH, ...stage.env, PORT: 'not-a-port' }, encoding: 'utf8', timeout: 30000 });
   const output = `${run.stdout}${run.stderr}`;
-  if (run.status !== 78 || /Cannot find module|MODULE_NOT_FOUND/.test(output)) {
+  if (run.status !== 78 || !output.includes('PORT') || /Cannot find module|MODULE_NOT_FOUND/.test(output)) {
     console.error(output);
     console.error(`expected the configuration check (exit 78), got exit ${run.status}`);
     process.exit(1);
