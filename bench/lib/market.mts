@@ -51,6 +51,7 @@ export class TicketSupply {
     const started = performance.now();
     const ids = await this.list(missing);
     await this.waitForOrdersReplica(ids);
+    await this.analyze();
     this.free.push(...ids);
     const seconds = (performance.now() - started) / 1000;
     this.log(`  listed ${ids.length} tickets through the API and saw them in orders' replica in ${seconds.toFixed(1)} s (${Math.round(ids.length / seconds)}/s)`);
@@ -78,6 +79,15 @@ export class TicketSupply {
     const ids = result.samples.filter((s) => s[1] === 201).map((s) => (JSON.parse(result.bodies![s[0]]!) as { id: string }).id);
     if (ids.length < count) throw new Error(`listing tickets: ${count - ids.length} of ${count} requests failed (statuses ${[...new Set(result.samples.map((s) => s[1]))].join(', ')})`);
     return ids;
+  }
+
+  /**
+   * Fresh statistics, as autovacuum would gather within a minute or so. Right after thousands of inserts into a new
+   * table the planner still assumes it is nearly empty: it then answers GET /api/tickets with a bitmap scan and a sort
+   * of every available ticket (6 ms for 7,600 tickets) instead of reading 21 index entries (0.1 ms).
+   */
+  private async analyze(): Promise<void> {
+    await Promise.all([this.platform.db.tickets.query('ANALYZE'), this.platform.db.orders.query('ANALYZE')]);
   }
 
   private async waitForOrdersReplica(ids: string[]): Promise<void> {

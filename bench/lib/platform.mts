@@ -86,10 +86,12 @@ export async function startBenchPlatform(opts: { logFile: string; serviceEnv?: R
 
 /**
  * A platform already running as `npm start` runs it: services on their default ports, databases ticketing_*, the empty
- * bus namespace, sessions signed with the key pair in .keys/. The bench adds listings and orders to it.
+ * bus namespace, sessions signed with the key pair in .keys/. The bench adds listings and orders to it. For another
+ * layout: BENCH_TICKETS_URL, BENCH_ORDERS_URL, BENCH_DATABASE_PREFIX, EXPIRATION_QUEUE_PREFIX.
  */
 export function attachToRunningPlatform(): BenchPlatform {
-  const databaseUrls = { tickets: postgresUrl('ticketing_tickets'), orders: postgresUrl('ticketing_orders') };
+  const prefix = process.env.BENCH_DATABASE_PREFIX ?? 'ticketing';
+  const databaseUrls = { tickets: postgresUrl(`${prefix}_tickets`), orders: postgresUrl(`${prefix}_orders`) };
   const db = pools(databaseUrls);
   return {
     ticketsUrl: process.env.BENCH_TICKETS_URL ?? 'http://127.0.0.1:3002',
@@ -103,7 +105,7 @@ export function attachToRunningPlatform(): BenchPlatform {
     privateKey: fs.readFileSync(path.join(ROOT, '.keys', 'jwt-private.pem'), 'utf8'),
     owned: false,
     pids: () => ({}),
-    databaseNames: ['ticketing_tickets', 'ticketing_orders', 'ticketing_payments'],
+    databaseNames: [`${prefix}_tickets`, `${prefix}_orders`, `${prefix}_payments`],
     stop: async () => {
       await Promise.all([db.tickets.end(), db.orders.end()]);
     },
