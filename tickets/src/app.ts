@@ -14,11 +14,15 @@ export interface AppDeps {
 
 /** The HTTP app without a listener: index.ts serves it, tests drive it with supertest. */
 export function buildApp(deps: AppDeps): Express {
-  return createServiceApp({
+  const app = createServiceApp({
     logger: deps.logger,
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production,
     health: { checks: deps.checks, isAccepting: deps.isAccepting ?? (() => true) },
     routes: ticketsRouter({ pool: deps.pool }),
   });
+  // Express hashes every body it sends to answer If-None-Match; no client of this JSON API sends it (API.md has no
+  // conditional requests), and on a 20-ticket page the hash is a visible share of the work.
+  app.set('etag', false);
+  return app;
 }

@@ -191,3 +191,23 @@ test('limit bounds 1 and 100 are accepted', async () => {
   expect((await request(ctx.app).get('/api/tickets?limit=1').expect(200)).body.tickets).toHaveLength(1);
   expect((await request(ctx.app).get('/api/tickets?limit=100').expect(200)).body.tickets).toHaveLength(3);
 });
+
+test('every bad parameter is named at once, in a stable order', async () => {
+  const res = await request(ctx.app).get('/api/tickets?cursor=x&limit=0&sellerId=bob&q=a&q=b').expect(400);
+  expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['q', 'sellerId', 'limit', 'cursor']);
+});
+
+test('q is counted in characters after trimming: 200 emoji or 200 letters between spaces are accepted', async () => {
+  await seedTickets(2);
+  await request(ctx.app).get(`/api/tickets?q=${encodeURIComponent('🎸'.repeat(200))}`).expect(200);
+  const padded = await request(ctx.app).get(`/api/tickets?q=${encodeURIComponent(`  ${'a'.repeat(200)}  `)}`).expect(200);
+  expect(padded.body.tickets).toEqual([]);
+  const blank = await request(ctx.app).get('/api/tickets?q=%20%20').expect(200);
+  expect(blank.body.tickets).toHaveLength(2);
+});
+
+test('a listing carries no ETag (the JSON API has no conditional requests)', async () => {
+  await seedTickets(1);
+  const res = await request(ctx.app).get('/api/tickets').expect(200);
+  expect(res.headers.etag).toBeUndefined();
+});

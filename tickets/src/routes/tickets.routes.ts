@@ -1,13 +1,10 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { body, matchedData, query } from 'express-validator';
+import { body, matchedData } from 'express-validator';
 import { BadRequestError, MAX_PRICE, NotFoundError, isUuid, parsePriceToCents, requireAuth, userOf, validateRequest, type Pool } from '@ticketing/common';
 import { createTicket, findTickets, getTicket, updateTicket } from '../domain/tickets.domain';
-import { decodeCursor, encodeCursor } from '../domain/ticket-cursor';
+import { encodeCursor } from '../domain/ticket-cursor';
 import { toTicketResponse } from './ticket-response';
-
-export const TITLE_MAX_LENGTH = 200;
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+import { TITLE_MAX_LENGTH, parseTicketListQuery } from './ticket-list-query';
 
 const PRICE_MESSAGE = `price must be a number greater than 0, at most ${MAX_PRICE}, with at most two decimal places`;
 const TITLE_MESSAGE = `title must be text of 1 to ${TITLE_MAX_LENGTH} characters`;
@@ -15,19 +12,6 @@ const TITLE_MESSAGE = `title must be text of 1 to ${TITLE_MAX_LENGTH} characters
 const title = () =>
   body('title').isString().withMessage(TITLE_MESSAGE).bail().trim().isLength({ min: 1, max: TITLE_MAX_LENGTH }).withMessage(TITLE_MESSAGE);
 const price = () => body('price').custom((v) => parsePriceToCents(v) !== null).withMessage(PRICE_MESSAGE);
-
-const SELLER_MESSAGE = 'sellerId must be a user id (UUID)';
-const LIMIT_MESSAGE = `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
-const CURSOR_MESSAGE = 'cursor is not a cursor this API returned';
-const SEARCH_MESSAGE = `q must be one piece of text of at most ${TITLE_MAX_LENGTH} characters`;
-
-// isString first: a repeated parameter (?limit=1&limit=2) arrives as an array and must be refused, not half-read.
-const listQuery = [
-  query('q').optional().isString().withMessage(SEARCH_MESSAGE).bail().trim().isLength({ max: TITLE_MAX_LENGTH }).withMessage(SEARCH_MESSAGE),
-  query('sellerId').optional().isString().withMessage(SELLER_MESSAGE).bail().isUUID().withMessage(SELLER_MESSAGE),
-  query('limit').optional().isString().withMessage(LIMIT_MESSAGE).bail().isInt({ min: 1, max: MAX_PAGE_SIZE }).withMessage(LIMIT_MESSAGE).bail().toInt(),
-  query('cursor').optional().isString().withMessage(CURSOR_MESSAGE).bail().custom((v: string) => decodeCursor(v) !== null).withMessage(CURSOR_MESSAGE),
-];
 
 const requireSomeChange: RequestHandler = (req, _res, next) => {
   const b = req.body as Record<string, unknown> | undefined;
@@ -47,14 +31,8 @@ export function ticketsRouter(deps: { pool: Pool }): Router {
   const { pool } = deps;
   const router = Router();
 
-  router.get('/api/tickets', ...listQuery, validateRequest, async (req, res) => {
-    const q = matchedData<{ q?: string; sellerId?: string; limit?: number; cursor?: string }>(req, { locations: ['query'] });
-    const page = await findTickets(pool, {
-      search: q.q || undefined,
-      sellerId: q.sellerId,
-      limit: q.limit ?? DEFAULT_PAGE_SIZE,
-      cursor: q.cursor ? (decodeCursor(q.cursor) ?? undefined) : undefined,
-    });
+  router.get('/api/tickets', async (req, res) => {
+    const page = await findTickets(pool, parseTicketListQuery(req.query));
     res.json({ tickets: page.tickets.map(toTicketResponse), nextCursor: page.next ? encodeCursor(page.next) : null });
   });
 
