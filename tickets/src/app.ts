@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { createServiceApp, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
 import { ticketsRouter } from './routes/tickets.routes';
+import type { FirstPageCache } from './routes/first-page-cache';
 
 export interface AppDeps {
   pool: Pool;
@@ -10,6 +11,8 @@ export interface AppDeps {
   /** Readiness probes (db, nats); GET /healthz/ready answers 503 when one fails. */
   checks: Record<string, HealthCheck>;
   isAccepting?: () => boolean;
+  /** Serves the anonymous first page of the listing from memory for up to 250 ms (index.ts); none: always the database. */
+  firstPageCache?: FirstPageCache;
 }
 
 /** The HTTP app without a listener: index.ts serves it, tests drive it with supertest. */
@@ -19,7 +22,7 @@ export function buildApp(deps: AppDeps): Express {
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production,
     health: { checks: deps.checks, isAccepting: deps.isAccepting ?? (() => true) },
-    routes: ticketsRouter({ pool: deps.pool }),
+    routes: ticketsRouter({ pool: deps.pool, firstPageCache: deps.firstPageCache }),
   });
   // Express hashes every body it sends to answer If-None-Match; no client of this JSON API sends it (API.md has no
   // conditional requests), and on a 20-ticket page the hash is a visible share of the work.

@@ -13,6 +13,7 @@ import { buildApp } from './app';
 import { loadTicketsConfig } from './config';
 import { startOrdersConsumer } from './events/orders.consumer';
 import { TICKETS_MIGRATIONS } from './migrations';
+import { FirstPageCache } from './routes/first-page-cache';
 
 /** Composition root: config → logger → pool → migrations → bus → streams → relay → consumer → HTTP. */
 async function main(): Promise<void> {
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
 
   const relay = startOutboxRelay({ pool, bus, logger });
   lifecycle.onShutdown('outbox relay', () => relay.stop());
-  const consumer = await startOrdersConsumer({ bus, pool, logger });
+  const firstPageCache = new FirstPageCache();
+  const consumer = await startOrdersConsumer({ bus, pool, logger, onTicketChange: () => firstPageCache.invalidate() });
   lifecycle.onShutdown('orders consumer', () => consumer.stop());
 
   const app = buildApp({
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     jwtPublicKey: config.JWT_PUBLIC_KEY,
     production: config.NODE_ENV === 'production',
     isAccepting: lifecycle.isAccepting,
+    firstPageCache,
     checks: {
       db: () => pingDatabase(pool),
       nats: natsHealthCheck(bus),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, ensureStreams, startOutboxRelay, type Consumer, type OrderCreatedEvent, type OutboxRelay } from '@ticketing/common';
 import { collectEvents, createTestBus, type EventCollector, type TestBus } from '@ticketing/common/testing';
 import { startOrdersConsumer } from '../src/events/orders.consumer';
+import type { FirstPageCache } from '../src/routes/first-page-cache';
 import { startTicketsApp, type TicketsTestContext } from './support';
 
 export interface TicketsWithBus extends TicketsTestContext {
@@ -16,14 +17,20 @@ export interface TicketsWithBus extends TicketsTestContext {
 export const quietLogger = createLogger('tickets-test', 'silent');
 
 /** The service as index.ts wires it (app, relay, durable 'tickets' consumer on ORDERS) on a database and namespace of its own. */
-export async function startTicketsWithBus(): Promise<TicketsWithBus> {
-  const ctx = await startTicketsApp();
+export async function startTicketsWithBus(opts: { firstPageCache?: FirstPageCache } = {}): Promise<TicketsWithBus> {
+  const ctx = await startTicketsApp(opts);
   const logger = quietLogger;
   const tb = await createTestBus(logger);
   await ensureStreams(tb.bus, ['TICKETS', 'ORDERS']);
   const relay = startOutboxRelay({ pool: ctx.db.pool, bus: tb.bus, logger, pollIntervalMs: 200 });
   // Short back-off: a failed delivery comes back in a fraction of a second instead of a second or more.
-  const consumer = await startOrdersConsumer({ bus: tb.bus, pool: ctx.db.pool, logger, backoffMs: [100, 200] });
+  const consumer = await startOrdersConsumer({
+    bus: tb.bus,
+    pool: ctx.db.pool,
+    logger,
+    backoffMs: [100, 200],
+    onTicketChange: () => opts.firstPageCache?.invalidate(),
+  });
   const published = await collectEvents(tb.bus, 'TICKETS');
   const started: TicketsWithBus = {
     ...ctx,

@@ -4,6 +4,7 @@ import { createLogger, pingDatabase, type Pool } from '@ticketing/common';
 import { createTestDatabase, signedInUser, testKeys, type TestDatabase, type TestUser } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import { TICKETS_MIGRATIONS } from '../src/migrations';
+import type { FirstPageCache } from '../src/routes/first-page-cache';
 
 export interface TicketsTestContext {
   db: TestDatabase;
@@ -11,7 +12,7 @@ export interface TicketsTestContext {
 }
 
 /** A migrated database of this file's own and the app over it (no bus: routes only write the outbox). */
-export async function startTicketsApp(): Promise<TicketsTestContext> {
+export async function startTicketsApp(opts: { firstPageCache?: FirstPageCache } = {}): Promise<TicketsTestContext> {
   const db = await createTestDatabase(TICKETS_MIGRATIONS, 'tickets');
   const app = buildApp({
     pool: db.pool,
@@ -19,6 +20,7 @@ export async function startTicketsApp(): Promise<TicketsTestContext> {
     jwtPublicKey: testKeys().publicKey,
     production: false,
     checks: { db: () => pingDatabase(db.pool) },
+    firstPageCache: opts.firstPageCache,
   });
   return { db, app };
 }

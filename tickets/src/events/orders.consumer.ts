@@ -1,12 +1,21 @@
-import { startConsumer, type Bus, type Consumer, type Logger, type Pool } from '@ticketing/common';
+import { startConsumer, type Bus, type Consumer, type Logger, type Pool, type TxEventContext } from '@ticketing/common';
 import { onOrderCancelled } from './order-cancelled.listener';
 import { onOrderCompleted } from './order-completed.listener';
 import { onOrderCreated } from './order-created.listener';
 
 export const TICKETS_SERVICE = 'tickets';
 
-/** The durable consumer 'tickets' on ORDERS: one handler per order event that moves a ticket's hold. */
-export function startOrdersConsumer(deps: { bus: Bus; pool: Pool; logger: Logger; backoffMs?: number[] }): Promise<Consumer> {
+/**
+ * The durable consumer 'tickets' on ORDERS: one handler per order event that moves a ticket's hold. onTicketChange is
+ * called when a handler is done (its transaction commits right after), so a cached listing page is dropped.
+ */
+export function startOrdersConsumer(deps: { bus: Bus; pool: Pool; logger: Logger; backoffMs?: number[]; onTicketChange?: () => void }): Promise<Consumer> {
+  const notify =
+    <P>(handle: (payload: P, ctx: TxEventContext) => Promise<void>) =>
+    async (payload: P, ctx: TxEventContext): Promise<void> => {
+      await handle(payload, ctx);
+      deps.onTicketChange?.();
+    };
   return startConsumer({
     bus: deps.bus,
     pool: deps.pool,
@@ -15,9 +24,9 @@ export function startOrdersConsumer(deps: { bus: Bus; pool: Pool; logger: Logger
     stream: 'ORDERS',
     backoffMs: deps.backoffMs,
     handlers: {
-      'order.created': onOrderCreated,
-      'order.cancelled': onOrderCancelled,
-      'order.completed': onOrderCompleted,
+      'order.created': notify(onOrderCreated),
+      'order.cancelled': notify(onOrderCancelled),
+      'order.completed': notify(onOrderCompleted),
     },
   });
 }

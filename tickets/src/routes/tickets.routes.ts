@@ -4,7 +4,8 @@ import { BadRequestError, MAX_PRICE, NotFoundError, isUuid, parsePriceToCents, r
 import { createTicket, findTickets, getTicket, updateTicket } from '../domain/tickets.domain';
 import { encodeCursor } from '../domain/ticket-cursor';
 import { toTicketResponse } from './ticket-response';
-import { TITLE_MAX_LENGTH, parseTicketListQuery } from './ticket-list-query';
+import { TITLE_MAX_LENGTH, parseTicketListQuery, type TicketListRequest } from './ticket-list-query';
+import type { FirstPageCache } from './first-page-cache';
 
 const PRICE_MESSAGE = `price must be a number greater than 0, at most ${MAX_PRICE}, with at most two decimal places`;
 const TITLE_MESSAGE = `title must be text of 1 to ${TITLE_MAX_LENGTH} characters`;
@@ -27,13 +28,27 @@ const ticketIdParam: RequestHandler = (req, _res, next) => {
 
 const requestIdOf = (req: Request): string | undefined => (req.id === undefined ? undefined : String(req.id));
 
-export function ticketsRouter(deps: { pool: Pool }): Router {
-  const { pool } = deps;
+const isFirstPageForAll = (req: Request, list: TicketListRequest): boolean =>
+  !req.currentUser && list.search === undefined && list.sellerId === undefined && list.cursor === undefined;
+
+export function ticketsRouter(deps: { pool: Pool; firstPageCache?: FirstPageCache }): Router {
+  const { pool, firstPageCache } = deps;
   const router = Router();
+  const listingBody = async (list: TicketListRequest): Promise<string> => {
+    const page = await findTickets(pool, list);
+    return JSON.stringify({ tickets: page.tickets.map(toTicketResponse), nextCursor: page.next ? encodeCursor(page.next) : null });
+  };
+  // After the change committed, so a request that follows it reads it.
+  const changed = <T>(result: T): T => {
+    firstPageCache?.invalidate();
+    return result;
+  };
 
   router.get('/api/tickets', async (req, res) => {
-    const page = await findTickets(pool, parseTicketListQuery(req.query));
-    res.json({ tickets: page.tickets.map(toTicketResponse), nextCursor: page.next ? encodeCursor(page.next) : null });
+    const list = parseTicketListQuery(req.query);
+    const body =
+      firstPageCache && isFirstPageForAll(req, list) ? await firstPageCache.page(list.limit, () => listingBody(list)) : await listingBody(list);
+    res.type('application/json').send(body);
   });
 
   router.get('/api/tickets/:id', ticketIdParam, async (req, res) => {
@@ -42,10 +57,8 @@ export function ticketsRouter(deps: { pool: Pool }): Router {
 
   router.post('/api/tickets', requireAuth, title(), price(), validateRequest, async (req, res) => {
     const input = matchedData<{ title: string; price: number }>(req, { locations: ['body'] });
-    const ticket = await createTicket(
-      pool,
-      { title: input.title, priceCents: parsePriceToCents(input.price)!, userId: userOf(req).id },
-      requestIdOf(req),
+    const ticket = changed(
+      await createTicket(pool, { title: input.title, priceCents: parsePriceToCents(input.price)!, userId: userOf(req).id }, requestIdOf(req)),
     );
     res.status(201).json(toTicketResponse(ticket));
   });
@@ -64,7 +77,7 @@ export function ticketsRouter(deps: { pool: Pool }): Router {
         title: input.title,
         priceCents: input.price === undefined ? undefined : parsePriceToCents(input.price)!,
       };
-      const ticket = await updateTicket(pool, req.params.id as string, userOf(req).id, changes, requestIdOf(req));
+      const ticket = changed(await updateTicket(pool, req.params.id as string, userOf(req).id, changes, requestIdOf(req)));
       res.json(toTicketResponse(ticket));
     },
   );
