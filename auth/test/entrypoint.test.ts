@@ -1,44 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
-import { createTestDatabase, testKeys, type TestDatabase, RUN_FROM_SOURCE_TSCONFIG } from '@ticketing/common/testing';
+import { createTestDatabase, freePort, startServiceProcess, testKeys, type ServiceProcess, type TestDatabase } from '@ticketing/common/testing';
 import { deleteKeys, REDIS_URL, testRedis, uniqueEmail } from './helpers';
 
 // The real composition root, run from source as a separate process (as the dev runner does), so start-up
 // validation, migrations, readiness and SIGTERM handling are exercised exactly as in production.
-const ROOT = path.join(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 const PREFIX = `test:auth-entry:${process.pid}:`;
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Running = ServiceProcess;
 
 function start(env: Record<string, string>): Running {
-  const child = spawn(TSX, ['--tsconfig', TSCONFIG, 'auth/src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+  return startServiceProcess('auth/src/index.ts', env);
 }
 
 function get(port: number, urlPath: string): Promise<number> {

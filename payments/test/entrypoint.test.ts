@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { OrderCreatedEvent } from '@ticketing/common';
 import {
   collectEvents,
@@ -14,7 +12,8 @@ import {
   type EventCollector,
   type TestBus,
   type TestDatabase,
-  RUN_FROM_SOURCE_TSCONFIG,
+  startServiceProcess,
+  type ServiceProcess,
 } from '@ticketing/common/testing';
 import { count } from './support/payments-test-kit';
 import { startStripeFake, type StripeFake } from './support/stripe-fake';
@@ -23,27 +22,13 @@ import { startStripeFake, type StripeFake } from './support/stripe-fake';
 // against the local Stripe fake, killed with SIGKILL between "Stripe charged" and "payment stored".
 // node itself is spawned with tsx as a loader (not the tsx CLI, which runs the service in a grandchild that a SIGKILL
 // of the CLI would leave running).
-const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
-interface Running {
-  child: ChildProcess;
+interface Running extends ServiceProcess {
   port: number;
-  output: () => string;
-  exited: Promise<number | null>;
 }
 
 function start(env: Record<string, string>, port: number): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'payments/src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: TSCONFIG, PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, port, output: () => out, exited };
+  return { ...startServiceProcess('payments/src/index.ts', { PORT: String(port), LOG_LEVEL: 'info', ...env }), port };
 }
 
 const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;

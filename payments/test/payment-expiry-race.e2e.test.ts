@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import request from 'supertest';
 import {
   createTestBus,
@@ -13,7 +11,8 @@ import {
   type TestBus,
   type TestDatabase,
   type TestUser,
-  RUN_FROM_SOURCE_TSCONFIG,
+  startServiceProcess,
+  type ServiceProcess,
 } from '@ticketing/common/testing';
 import { findPaymentByOrder } from '../src/data/payments.data';
 import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './support/payments-test-kit';
@@ -21,40 +20,32 @@ import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './s
 // Invariant 6 end to end: the real orders service (its own process and database, run from source) and payments
 // (in this process) on one bus namespace. Tickets and expiration are played by the test: it publishes ticket.created
 // and expiration.completed as they would. Every charge must end served (order complete) or refunded, never neither.
-const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
 let testBus: TestBus;
 let ordersDb: TestDatabase;
-let orders: { child: ChildProcess; port: number; output: () => string };
+let orders: ServiceProcess & { port: number };
 let payments: PaymentsEventHarness;
 
 beforeAll(async () => {
   testBus = await createTestBus();
   ordersDb = await createTestDatabase(undefined, 'orders_e2e');
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'orders/src/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TSX_TSCONFIG_PATH: TSCONFIG,
+  orders = {
+    ...startServiceProcess('orders/src/index.ts', {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       DATABASE_URL: ordersDb.url,
       NATS_URL: testBus.url,
       BUS_NAMESPACE: testBus.namespace,
       JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  orders = { child, port, output: () => out };
+    }),
+    port,
+  };
+  const { child } = orders;
   payments = await startPaymentsEventHarness({ testBus });
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`orders exited:\n${out}`);
+      if (child.exitCode !== null) throw new Error(`orders exited:\n${orders.output()}`);
       return (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200;
     },
     { timeoutMs: 30_000, intervalMs: 200, description: 'orders to become ready' },

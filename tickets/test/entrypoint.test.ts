@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createLogger, connectBus, type Bus } from '@ticketing/common';
 import {
@@ -14,35 +12,20 @@ import {
   waitFor,
   type NatsServerProcess,
   type TestDatabase,
-  RUN_FROM_SOURCE_TSCONFIG,
+  startServiceProcess,
+  type ServiceProcess,
 } from '@ticketing/common/testing';
 import { orderCreated } from './events-support';
 
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
-const ROOT = path.join(__dirname, '../..');
-const TSCONFIG = RUN_FROM_SOURCE_TSCONFIG;
 
-interface Running {
-  child: ChildProcess;
+interface Running extends ServiceProcess {
   port: number;
-  output: () => string;
-  exited: Promise<number | null>;
 }
 
 function start(env: Record<string, string>, port: number): Running {
-  // node itself with tsx as a loader, not the tsx CLI: the CLI runs the service in a child process, so a SIGKILL to
-  // the CLI would leave the service running as an orphan instead of killing it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tickets/src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: TSCONFIG, PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, port, output: () => out, exited };
+  return { ...startServiceProcess('tickets/src/index.ts', { PORT: String(port), LOG_LEVEL: 'info', ...env }), port };
 }
 
 const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;
