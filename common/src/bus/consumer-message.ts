@@ -63,7 +63,7 @@ type AnyHandler<C> = (payload: never, ctx: C) => Promise<void>;
  * message before its handler's transaction commits, the very bug invariant 4 forbids (a crash or rollback after the ack
  * loses the event). The fault suite switches it on to prove that its audit detects lost events.
  */
-const ACK_BEFORE_COMMIT = process.env.TICKETING_FAULT_INJECTION === 'ack-before-commit';
+export const ACK_BEFORE_COMMIT = process.env.TICKETING_FAULT_INJECTION === 'ack-before-commit';
 
 export interface ProcessSettings {
   service: string;

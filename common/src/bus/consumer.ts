@@ -3,8 +3,10 @@ import { nanos, type Subscription } from '@nats-io/transport-node';
 import { eventSchemas, Streams, streamOf, type EventSubject, type StreamKey } from '../events/contracts';
 import type { Logger } from '../log/logger';
 import { serverAtLeast, type Bus } from './connection';
-import { decodeMessage, inTransaction, plain, processMessage, type DecodedEvent } from './consumer-message';
+import { applyBatch, type BatchItem } from './consumer-batch';
+import { decodeMessage, plain, processMessage, type DecodedEvent, type ProcessSettings } from './consumer-message';
 import { DEFAULT_BACKOFF_MS, type Consumer, type ConsumerOptionsBase, type PlainConsumerOptions, type TxConsumerOptions } from './consumer.types';
+import { BatchLanes } from './batch-lanes';
 import { KeyedDispatcher } from './keyed-dispatcher';
 import { ensureStreams, isJetStreamNotFound } from './streams';
 import { backoffDelay, errorMessage, sleep } from './timing';
@@ -12,19 +14,40 @@ import { backoffDelay, errorMessage, sleep } from './timing';
 /**
  * Durable pull consumer (service, stream) whose handlers run in a transaction with the inbox insert: an event is
  * applied at most once however often it is delivered, and acked only after its transaction committed
- * (DESIGN.md invariant 4).
+ * (DESIGN.md invariant 4). Events go to `lanes` lanes by aggregate key (or `laneKey`); each lane applies whatever has
+ * queued, up to `maxBatch` events, in one transaction (consumer-batch.ts), so one aggregate's events stay in order.
  */
 export function startConsumer(opts: TxConsumerOptions): Promise<Consumer> {
-  const { pool, service } = opts;
-  return startConsuming(opts, Object.keys(opts.handlers), (event) => inTransaction(pool, service, opts.handlers[event.subject] as never, event));
+  const maxInFlight = opts.maxInFlight ?? 256;
+  const lanes = opts.lanes ?? 4;
+  const maxBatch = opts.maxBatch ?? 64;
+  const laneKey = opts.laneKey;
+  return startConsuming({ ...opts, maxInFlight }, Object.keys(opts.handlers), (settings) => {
+    const batches = new BatchLanes<BatchItem>({ lanes, maxBatch, maxHeld: maxInFlight }, (items) => applyBatch(opts.pool, opts.handlers, settings, items));
+    return {
+      submit: (msg, event, settled) => batches.submit(laneKey?.(event.subject, event.payload as never) ?? event.key, { msg, event, settled }),
+      idle: () => batches.idle(),
+    };
+  });
 }
 
 /** The same without a database: handlers must be idempotent on their own (e.g. expiration's job id = order id). */
 export function startPlainConsumer(opts: PlainConsumerOptions): Promise<Consumer> {
-  return startConsuming(opts, Object.keys(opts.handlers), (event) => plain(opts.handlers[event.subject] as never, event));
+  return startConsuming(opts, Object.keys(opts.handlers), (settings) => {
+    const dispatcher = new KeyedDispatcher(opts.maxInFlight ?? 16);
+    return {
+      submit: (msg, event, settled) =>
+        dispatcher.submit(event.key, () => processMessage(msg, event, settings, plain(opts.handlers[event.subject] as never, event)).finally(settled)),
+      idle: () => dispatcher.idle(),
+    };
+  });
 }
 
-type Runner = (event: DecodedEvent) => Parameters<typeof processMessage>[3];
+/** Where decoded messages go: submit resolves once the message is taken (waiting while full); settled() ends its heartbeat. */
+interface MessageSink {
+  submit(msg: JsMsg, event: DecodedEvent, settled: () => void): Promise<void>;
+  idle(): Promise<void>;
+}
 
 interface FilterPlan {
   config: Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'>;
@@ -73,7 +96,7 @@ async function ensureConsumer(bus: Bus, streamName: string, config: Partial<Cons
   }
 }
 
-async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], runnerFor: Runner): Promise<Consumer> {
+async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], sinkFor: (settings: ProcessSettings) => MessageSink): Promise<Consumer> {
   const { bus, stream, service } = opts;
   const subjects = subjectKeys as EventSubject[];
   if (!subjects.length) throw new Error(`consumer ${service} on ${stream} has no handlers`);
@@ -104,8 +127,8 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
   };
   await setUp();
 
-  const dispatcher = new KeyedDispatcher(maxInFlight);
-  const settings = { service, maxDeliver, backoffMs, logger };
+  const settings: ProcessSettings = { service, maxDeliver, backoffMs, logger };
+  const sink = sinkFor(settings);
   const stopper = new AbortController();
   let current: ConsumerMessages | undefined;
   let needsSetUp = false;
@@ -123,7 +146,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
     const event = decoded.event;
     // working() resets the ack wait, so an event waiting behind its aggregate or in a slow handler is not redelivered.
     const heartbeat = setInterval(() => msg.working(), Math.max(500, Math.floor(ackWaitMs / 3)));
-    return dispatcher.submit(event.key, () => processMessage(msg, event, settings, runnerFor(event)).finally(() => clearInterval(heartbeat)));
+    return sink.submit(msg, event, () => clearInterval(heartbeat));
   };
 
   // consume() recovers from reconnects by itself, but its iterator can still end or throw (consumer deleted, heartbeats
@@ -139,7 +162,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
         const consumer = await bus.js.consumers.get(streamName, service);
         // A client-side buffer a little larger than maxInFlight keeps the pipe full (pulls are round trips) while
         // bounding how long a buffered message waits unprocessed (it is not working()'ed until handed to us).
-        const messages = await consumer.consume({ max_messages: Math.max(32, maxInFlight * 2) });
+        const messages = await consumer.consume({ max_messages: Math.max(32, Math.min(maxInFlight * 2, 512)) });
         current = messages;
         if (stopper.signal.aborted) messages.stop();
         void watchStatus(messages).catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'consumer status watcher failed'));
@@ -183,7 +206,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
         current?.stop();
         advisory?.unsubscribe();
         await loop;
-        await dispatcher.idle();
+        await sink.idle();
         logger.info('consumer stopped');
       })();
       return stopping;

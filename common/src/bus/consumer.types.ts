@@ -42,7 +42,10 @@ export interface ConsumerOptionsBase {
   /** The durable consumer's name: the service's name, e.g. 'tickets'. Also the inbox's consumer column. */
   service: string;
   stream: StreamKey;
-  /** Messages held at once (default 16); different aggregates run concurrently, one aggregate's events one at a time. */
+  /**
+   * Messages held at once (default 16 for a plain consumer, 256 for a transactional one); different aggregates run
+   * concurrently, one aggregate's events one at a time.
+   */
   maxInFlight?: number;
   /** Deliveries before the consumer gives up on a message (default 30, about 25 minutes with the default back-off). */
   maxDeliver?: number;
@@ -55,6 +58,17 @@ export interface ConsumerOptionsBase {
 export interface TxConsumerOptions extends ConsumerOptionsBase {
   pool: Pool;
   handlers: TxHandlers;
+  /** Transactions running at once, each applying one lane's batch (default 4; each holds a pool connection). */
+  lanes?: number;
+  /** Events applied in one transaction at most (default 64). A lone event is applied at once, not held for company. */
+  maxBatch?: number;
+  /**
+   * Which lane an event takes (default: its aggregate key). Must give one aggregate's events one value. Handlers that
+   * lock a row other events also lock (tickets' order events all lock their ticket) should use that row's id, so two
+   * batches never take those locks in opposite orders (a deadlock: PostgreSQL aborts one after deadlock_timeout, and
+   * that batch is then split and retried).
+   */
+  laneKey?: (subject: EventSubject, payload: Record<string, unknown>) => string;
 }
 
 export interface PlainConsumerOptions extends ConsumerOptionsBase {

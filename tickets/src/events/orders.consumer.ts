@@ -23,6 +23,8 @@ export function startOrdersConsumer(deps: { bus: Bus; pool: Pool; logger: Logger
     service: TICKETS_SERVICE,
     stream: 'ORDERS',
     backoffMs: deps.backoffMs,
+    // Every handler locks the order's ticket: batches are formed per ticket, so two never lock tickets in opposite orders.
+    laneKey: (_subject, order) => (order.ticket as { id: string }).id,
     handlers: {
       'order.created': notify(onOrderCreated),
       'order.cancelled': notify(onOrderCancelled),
