@@ -19,7 +19,7 @@ const option = (name: string) => process.argv.slice(2).find((a) => a.startsWith(
 const quick = args.has('--quick');
 // --profile (= orders during order creation) or --profile=tickets (during listings): that service runs under
 // --cpu-prof for that scenario only, and its profile is summarised at the end.
-const PROFILED = { orders: 'order-creation', tickets: 'listings' } as const;
+const PROFILED = { orders: 'order-creation', tickets: 'listings', expiration: 'expiry' } as const;
 const profiledService = args.has('--profile') ? 'orders' : (option('profile') as keyof typeof PROFILED | undefined);
 if (profiledService && !(profiledService in PROFILED)) throw new Error(`--profile=${profiledService}: can profile ${Object.keys(PROFILED).join(' or ')}`);
 const profile = Boolean(profiledService);

@@ -138,7 +138,7 @@ function cleanUp(plan, say) {
 export async function startPlatform(options = {}) {
   const { logFile, signal } = options;
   if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = options.log === false ? () => {} : typeof options.log === 'function' ? options.log : (s) => process.stdout.write(s);
+  const out = options.log === false ? null : typeof options.log === 'function' ? options.log : (s) => process.stdout.write(s);
   const inherit = options.log === undefined || options.log === 'inherit';
   const sink = createLogSink({ json: Boolean(options.json), color: options.color ?? (inherit ? defaultColor() : false), out, file: logFile });
   const say = (msg, level = 'info') => sink.event('platform', level, msg);

@@ -81,18 +81,19 @@ export function createLogSink({ json = false, color = false, out = (s) => proces
     return colors.get(name);
   };
   const prefix = (name, on) => `${paint(on, nameColor(name), name.padEnd(NAME_WIDTH).slice(0, Math.max(NAME_WIDTH, name.length)))} | `;
+  // out === null: the file only (the bench), so nothing is formatted for a console nobody reads.
   const emit = (name, entry, raw) => {
-    if (json) {
+    if (out && json) {
       out(`${raw ?? JSON.stringify({ service: name, ...entry })}\n`);
-    } else {
+    } else if (out) {
       const text = formatEntry(entry, color);
       out(text.split('\n').map((l) => prefix(name, color) + l).join('\n') + '\n');
     }
     if (fileStream) fileStream.write(formatEntry(entry, false).split('\n').map((l) => prefix(name, false) + l).join('\n') + '\n');
   };
   const plain = (name, text, stream) => {
-    if (json) out(`${JSON.stringify({ time: new Date().toISOString(), level: stream === 'stderr' ? 50 : 30, service: name, msg: text })}\n`);
-    else out(`${prefix(name, color)}${stream === 'stderr' && color ? paint(true, 91, text) : text}\n`);
+    if (out && json) out(`${JSON.stringify({ time: new Date().toISOString(), level: stream === 'stderr' ? 50 : 30, service: name, msg: text })}\n`);
+    else if (out) out(`${prefix(name, color)}${stream === 'stderr' && color ? paint(true, 91, text) : text}\n`);
     fileStream?.write(`${prefix(name, false)}${text}\n`);
   };
   return {

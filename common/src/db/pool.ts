@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/logger';
 
@@ -9,6 +10,40 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 // BIGINT (int8) counts and sums come back as strings by default; our values fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Distinct statement texts that get prepared; beyond it statements run unprepared. Our data layers use a bounded set
+ * of texts (a few dozen per service, arrays go through ANY($1)); the cap only guards against a future caller building
+ * SQL per request, which would otherwise grow every connection's plan cache without end.
+ */
+const MAX_PREPARED_TEXTS = 500;
+const statementNames = new Map<string, string>();
+
+function statementNameFor(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED_TEXTS) {
+    name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Runs every parameterised statement as a named prepared statement: PostgreSQL parses and plans it once per
+ * connection instead of on every call. Event handlers and order creation repeat the same handful of statements
+ * thousands of times a second, and without this PostgreSQL's backends spent much of their CPU re-planning them
+ * (docs/performance.md). Statements without parameters (BEGIN, COMMIT, migrations) keep the simple protocol.
+ * Not for a transaction-pooling proxy in front of PostgreSQL (a prepared statement lives in one server connection).
+ */
+class PreparingClient extends pg.Client {}
+const plainQuery = pg.Client.prototype.query;
+(PreparingClient.prototype as { query: unknown }).query = function query(this: pg.Client, config: unknown, values?: unknown, callback?: unknown) {
+  if (typeof config === 'string' && Array.isArray(values)) {
+    const name = statementNameFor(config);
+    if (name) return (plainQuery as (...args: unknown[]) => unknown).call(this, { name, text: config, values }, callback);
+  }
+  return (plainQuery as (...args: unknown[]) => unknown).call(this, config, values, callback);
+};
+
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
@@ -17,6 +52,7 @@ export interface PoolOptions {
 export function createPool(connectionString: string, logger: Logger, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
+    Client: PreparingClient,
     max: opts.max ?? 10,
     application_name: opts.applicationName,
     connectionTimeoutMillis: 5000,

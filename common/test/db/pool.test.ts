@@ -35,3 +35,26 @@ test('a checked-out client whose connection the server ends is logged and discar
   const again = await pool.query<{ one: number }>('SELECT 1 AS one');
   expect(again.rows).toEqual([{ one: 1 }]);
 });
+
+test('parameterised statements are prepared once per connection and reused; statements without parameters are not', async () => {
+  const prepared = createPool(db.url, capturingLogger().logger, { max: 1 });
+  try {
+    const client = await prepared.connect();
+    try {
+      const text = 'SELECT $1::int + 1 AS n';
+      for (let i = 0; i < 3; i++) expect((await client.query<{ n: number }>(text, [i])).rows).toEqual([{ n: i + 1 }]);
+      await client.query('SELECT 42');
+      const { rows } = await client.query<{ statement: string; calls: string }>(
+        `SELECT statement, generic_plans + custom_plans AS calls FROM pg_prepared_statements WHERE statement IN ($1, 'SELECT 42')`,
+        [text],
+      );
+      expect(rows).toEqual([{ statement: text, calls: 3 }]); // one statement, planned for each of its three runs, parsed once
+    } finally {
+      client.release();
+    }
+    // The pool's own query() (another code path in pg-pool) goes through the same client.
+    expect((await prepared.query<{ n: number }>('SELECT $1::int + 1 AS n', [9])).rows).toEqual([{ n: 10 }]);
+  } finally {
+    await prepared.end();
+  }
+});
