@@ -19,8 +19,8 @@ import { backoffDelay, errorMessage, sleep } from './timing';
  */
 export function startConsumer(opts: TxConsumerOptions): Promise<Consumer> {
   const maxInFlight = opts.maxInFlight ?? 256;
-  const lanes = opts.lanes ?? 4;
-  const maxBatch = opts.maxBatch ?? 64;
+  const lanes = opts.lanes ?? 2;
+  const maxBatch = opts.maxBatch ?? 32;
   const laneKey = opts.laneKey;
   return startConsuming({ ...opts, maxInFlight }, Object.keys(opts.handlers), (settings) => {
     const batches = new BatchLanes<BatchItem>({ lanes, maxBatch, maxHeld: maxInFlight }, (items) => applyBatch(opts.pool, opts.handlers, settings, items));
@@ -166,9 +166,16 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
         current = messages;
         if (stopper.signal.aborted) messages.stop();
         void watchStatus(messages).catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'consumer status watcher failed'));
+        let sinceYield = 0;
         for await (const msg of messages) {
           attempt = 0;
           await handle(msg);
+          // Buffered messages arrive as microtasks: without a pause, decoding a full buffer (hundreds of JSON parses
+          // and schema checks) would hold the event loop, and the service's HTTP requests, for tens of milliseconds.
+          if (++sinceYield >= 32) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
         }
         if (!stopper.signal.aborted) logger.warn('consume iterator ended; restarting it');
       } catch (err) {

@@ -58,9 +58,12 @@ export interface ConsumerOptionsBase {
 export interface TxConsumerOptions extends ConsumerOptionsBase {
   pool: Pool;
   handlers: TxHandlers;
-  /** Transactions running at once, each applying one lane's batch (default 4; each holds a pool connection). */
+  /**
+   * Transactions running at once, each applying one lane's batch (default 2). Each holds a pool connection for its
+   * whole batch, so lanes × consumers must leave the service's HTTP requests enough of the pool.
+   */
   lanes?: number;
-  /** Events applied in one transaction at most (default 64). A lone event is applied at once, not held for company. */
+  /** Events applied in one transaction at most (default 32). A lone event is applied at once, not held for company. */
   maxBatch?: number;
   /**
    * Which lane an event takes (default: its aggregate key). Must give one aggregate's events one value. Handlers that

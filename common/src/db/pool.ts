@@ -28,9 +28,11 @@ function statementNameFor(text: string): string | undefined {
 }
 
 /**
- * Runs every parameterised statement as a named prepared statement: PostgreSQL parses and plans it once per
- * connection instead of on every call. Event handlers and order creation repeat the same handful of statements
- * thousands of times a second, and without this PostgreSQL's backends spent much of their CPU re-planning them
+ * Runs every parameterised statement as a named prepared statement: PostgreSQL parses it once per connection instead
+ * of on every call (event handlers and order creation repeat the same handful of statements thousands of times a
+ * second). Plans are still made for each call's values (plan_cache_mode = force_custom_plan, set in createPool): with
+ * PostgreSQL's default, after five calls a statement may switch to a generic plan chosen without the values, and in
+ * the benchmark that made order creation and event handling several times slower as tables grew
  * (docs/performance.md). Statements without parameters (BEGIN, COMMIT, migrations) keep the simple protocol.
  * Not for a transaction-pooling proxy in front of PostgreSQL (a prepared statement lives in one server connection).
  */
@@ -53,6 +55,7 @@ export function createPool(connectionString: string, logger: Logger, opts: PoolO
   const pool = new pg.Pool({
     connectionString,
     Client: PreparingClient,
+    options: '-c plan_cache_mode=force_custom_plan',
     max: opts.max ?? 10,
     application_name: opts.applicationName,
     connectionTimeoutMillis: 5000,

@@ -58,3 +58,22 @@ test('parameterised statements are prepared once per connection and reused; stat
     await prepared.end();
   }
 });
+
+test('each call of a prepared statement is planned for its own values, never with a generic plan', async () => {
+  // With PostgreSQL's default plan cache, from the sixth call a prepared statement may run a generic plan made without
+  // the values (in the benchmark that turned cheap lookups into scans as tables grew: docs/performance.md).
+  const prepared = createPool(db.url, capturingLogger().logger, { max: 1 });
+  const client = await prepared.connect();
+  try {
+    await client.query(`CREATE TABLE skewed (id int PRIMARY KEY, kind text NOT NULL);
+      INSERT INTO skewed SELECT g, CASE WHEN g % 1000 = 0 THEN 'rare' ELSE 'common' END FROM generate_series(1, 20000) g;
+      ANALYZE skewed;`);
+    const text = 'SELECT kind FROM skewed WHERE id = $1';
+    for (let i = 1; i <= 8; i++) expect((await client.query(text, [i * 1000])).rows).toEqual([{ kind: 'rare' }]);
+    const { rows } = await client.query('SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1', [text]);
+    expect(rows).toEqual([{ generic_plans: 0, custom_plans: 8 }]);
+  } finally {
+    client.release();
+    await prepared.end();
+  }
+});
