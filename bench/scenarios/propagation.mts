@@ -41,7 +41,42 @@ async function ordersToHolds(ctx: BenchContext, rate: number, count: number) {
   await watcher;
   returnUnused(ctx, ids, result);
   const latencies = [...answeredAt].filter(([id]) => seenAt.has(id)).map(([id, at]) => seenAt.get(id)! - at);
-  return { latencies, missing: answeredAt.size - latencies.length, failed: count - answeredAt.size };
+  const hops = await hopsOf(ctx, seenAt);
+  return { latencies, missing: answeredAt.size - latencies.length, failed: count - answeredAt.size, hops };
+}
+
+/**
+ * Where the time goes, from the databases' own timestamps (all now(), i.e. the start of the writing transaction): the
+ * order's transaction began → the orders relay's batch that published it began (outbox.sent_at) → tickets' transaction
+ * that applied it began (known_orders.updated_at) → the bench saw the hold. Medians and p99 of each hop.
+ */
+async function hopsOf(ctx: BenchContext, seenAt: Map<string, number>) {
+  const ids = [...seenAt.keys()];
+  const [orders, tickets] = await Promise.all([
+    ctx.platform.db.orders.query<{ t: string; created: number; sent: number }>(
+      `SELECT o.ticket_id::text AS t, extract(epoch FROM o.created_at) * 1000 AS created, extract(epoch FROM ob.sent_at) * 1000 AS sent
+         FROM orders o JOIN outbox ob ON ob.aggregate_key = 'order:' || o.id::text AND ob.subject = 'order.created'
+        WHERE o.ticket_id = ANY($1::uuid[])`,
+      [ids],
+    ),
+    ctx.platform.db.tickets.query<{ t: string; applied: number }>(
+      `SELECT ticket_id::text AS t, extract(epoch FROM updated_at) * 1000 AS applied FROM known_orders WHERE ticket_id = ANY($1::uuid[])`,
+      [ids],
+    ),
+  ]);
+  const applied = new Map(tickets.rows.map((r) => [r.t, Number(r.applied)]));
+  const toRelay: number[] = [];
+  const toTickets: number[] = [];
+  const toSeen: number[] = [];
+  for (const r of orders.rows) {
+    const a = applied.get(r.t);
+    if (a === undefined || r.sent === null) continue;
+    toRelay.push(Number(r.sent) - Number(r.created));
+    toTickets.push(a - Number(r.sent));
+    toSeen.push(seenAt.get(r.t)! - a);
+  }
+  const p = (xs: number[]) => `${percentile(xs, 50).toFixed(1)}/${percentile(xs, 99).toFixed(0)}`;
+  return `order tx → relay batch ${p(toRelay)} ms, relay → tickets tx ${p(toTickets)} ms, tickets tx → seen ${p(toSeen)} ms (p50/p99)`;
 }
 
 async function busRoundTrip(ctx: BenchContext, rate: number, count: number) {
@@ -88,6 +123,7 @@ export async function propagation(ctx: BenchContext): Promise<Metric[]> {
     );
     const last = a[a.length - 1]!;
     ctx.log(`  rep ${rep + 1}/${reps}: order → hold p50 ${percentile(last.latencies, 50).toFixed(1)} ms, p99 ${percentile(last.latencies, 99).toFixed(1)} ms; bus p99 ${percentile(b[b.length - 1]!.latencies, 99).toFixed(1)} ms`);
+    ctx.log(`    hops: ${last.hops}`);
   }
   const lost = a.reduce((n, r) => n + r.missing, 0) + b.reduce((n, r) => n + r.missing, 0);
   const failed = a.reduce((n, r) => n + r.failed, 0);

@@ -45,16 +45,36 @@ export function selectServices(root, services, only) {
   return { selected, skipped };
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+function listenOnce(port) {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(address?.port));
     });
   });
+}
+
+/**
+ * A free loopback port below the kernel's ephemeral range (common/src/testing/free-port.ts explains why: a crashed
+ * service restarted on its port must not find it taken by some client socket's local end).
+ */
+export async function freePort() {
+  let ephemeralLow = 49152;
+  try {
+    ephemeralLow = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // not Linux
+  }
+  for (let attempt = 0; attempt < 100 && ephemeralLow > 10_001; attempt++) {
+    const port = await listenOnce(10_000 + Math.floor(Math.random() * (ephemeralLow - 10_000)));
+    if (port) return port;
+  }
+  const port = await listenOnce(0);
+  if (!port) throw new Error('no free loopback port');
+  return port;
 }
 
 /** Resolves with a reason when something already listens on the port (a platform left running, say). */
