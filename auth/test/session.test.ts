@@ -37,11 +37,13 @@ describe('GET /api/users/currentuser', () => {
   });
 
   it('a session expires after SESSION_TTL_SECONDS', async () => {
-    const app = h.app({ SESSION_TTL_SECONDS: '1' });
+    // exp = whole seconds: a TTL of 1 s can end 0.1 s after sign-up, before the first check on a loaded machine (it did in
+    // CI). 3 s leaves at least 2 s for that check; then wait past the latest possible exp.
+    const app = h.app({ SESSION_TTL_SECONDS: '3' });
     const res = await request(app).post('/api/users/signup').send({ email: uniqueEmail('ttl'), password: 'password123' });
     const cookie = sessionCookie(res.headers['set-cookie']);
     expect((await request(app).get('/api/users/currentuser').set('Cookie', cookie)).body.currentUser).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 2100)); // JWT exp has one-second granularity
+    await new Promise((r) => setTimeout(r, 4100));
     expect((await request(app).get('/api/users/currentuser').set('Cookie', cookie)).body).toEqual({ currentUser: null });
   });
 });
