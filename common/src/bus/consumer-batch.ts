@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Pool, PoolClient } from '../db/pool';
-import { ACK_BEFORE_COMMIT, inTransaction, processMessage, type DecodedEvent, type ProcessSettings } from './consumer-message';
+import { ACK_BEFORE_COMMIT, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './consumer-message';
 import type { EventContext, TxHandlers } from './consumer.types';
 
 /** A message waiting in a lane; `settled` stops its working() heartbeat. */
@@ -10,7 +10,7 @@ export interface BatchItem {
   settled: () => void;
 }
 
-type Attempt = { ok: true } | { ok: false; failedIndex?: number };
+type Attempt = { ok: true } | { ok: false; failed?: { index: number; error: unknown; logger: EventContext['logger'] } };
 
 /**
  * Applies a lane's batch of events in ONE transaction: one inbox insert for all of them, each handler in turn, one
@@ -19,10 +19,10 @@ type Attempt = { ok: true } | { ok: false; failedIndex?: number };
  * PostgreSQL applies rows rather than the rate it flushes commits.
  *
  * Nothing is acked before the COMMIT (invariant 4). If a handler throws, the whole transaction rolls back and the
- * batch is split around the failing event: the events before it run again as a batch, the failing one alone through
- * the single-event path (which naks it with back-off, or terminates it on its last delivery, exactly as an unbatched
- * consumer does), then the events after it as a batch. A failure at COMMIT names no event: then each runs alone. The
- * order within the batch is kept throughout, so one aggregate's events stay in order.
+ * batch is split around the failing event: the events before it run again as a batch, the failing one is naked with
+ * back-off (or terminated on its last delivery) exactly as an unbatched consumer would after that failure, without
+ * running it again, then the events after it run as a batch. A failure at COMMIT names no event: then each runs alone
+ * through the one-event path. The order within the batch is kept throughout, so one aggregate's events stay in order.
  */
 export async function applyBatch(pool: Pool, handlers: TxHandlers, settings: ProcessSettings, items: BatchItem[]): Promise<void> {
   if (!items.length) return;
@@ -36,15 +36,17 @@ export async function applyBatch(pool: Pool, handlers: TxHandlers, settings: Pro
     settings.logger.debug({ events: items.length }, 'batch of events applied');
     return;
   }
-  const { failedIndex } = attempt;
-  if (failedIndex === undefined) {
+  const { failed } = attempt;
+  if (!failed) {
     settings.logger.info({ events: items.length }, 'batch failed at commit; applying its events one at a time');
     for (const item of items) await applyAlone(pool, handlers, settings, item);
     return;
   }
-  await applyBatch(pool, handlers, settings, items.slice(0, failedIndex));
-  await applyAlone(pool, handlers, settings, items[failedIndex]!);
-  await applyBatch(pool, handlers, settings, items.slice(failedIndex + 1));
+  await applyBatch(pool, handlers, settings, items.slice(0, failed.index));
+  const guilty = items[failed.index]!;
+  settleFailure(guilty.msg, settings, failed.logger, failed.error);
+  guilty.settled();
+  await applyBatch(pool, handlers, settings, items.slice(failed.index + 1));
 }
 
 async function applyAlone(pool: Pool, handlers: TxHandlers, settings: ProcessSettings, item: BatchItem): Promise<void> {
@@ -63,7 +65,7 @@ async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessS
     return { ok: false }; // each event then tries alone, and naks with back-off if the database is still away
   }
   let broken: Error | undefined;
-  let failedIndex: number | undefined;
+  let current: { index: number; logger: EventContext['logger'] } | undefined;
   try {
     await tx.query('BEGIN');
     const { rows } = await tx.query<{ event_id: string }>(
@@ -78,24 +80,19 @@ async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessS
       const { msg, event } = items[i]!;
       const id = event.eventId.toLowerCase();
       if (!fresh.delete(id)) continue;
-      failedIndex = i;
       if (ACK_BEFORE_COMMIT) msg.ack();
-      const ctx: EventContext = {
-        eventId: event.eventId,
-        subject: event.subject,
-        deliveryCount: msg.info.deliveryCount,
-        requestId: event.requestId,
-        logger: settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount: msg.info.deliveryCount }),
-      };
+      const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount: msg.info.deliveryCount });
+      current = { index: i, logger };
+      const ctx: EventContext = { eventId: event.eventId, subject: event.subject, deliveryCount: msg.info.deliveryCount, requestId: event.requestId, logger };
       await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });
     }
-    failedIndex = undefined;
+    current = undefined;
     await tx.query('COMMIT');
     return { ok: true };
-  } catch {
-    // The error itself is reported when the failing event runs alone (or, for a commit failure, by whichever fails).
+  } catch (error) {
+    // A commit failure (current undefined) is reported by whichever event then fails alone.
     await tx.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error));
-    return { ok: false, failedIndex };
+    return { ok: false, failed: current && { ...current, error } };
   } finally {
     tx.release(broken);
   }

@@ -93,21 +93,30 @@ export async function processMessage(
     if (!ACK_BEFORE_COMMIT) msg.ack();
     logger.debug({ ms: Math.round(performance.now() - started), outcome }, outcome === 'applied' ? 'event applied' : 'event already applied; acked');
   } catch (err) {
-    const retryLater = err instanceof RetryLaterError;
-    if (deliveryCount >= settings.maxDeliver) {
-      logger.error(
-        { err, streamSeq: msg.seq, maxDeliver: settings.maxDeliver },
-        'event failed on its last allowed delivery; giving up (it stays in the stream; replay it once the cause is fixed)',
-      );
-      msg.term(); // no reason text: servers before 2.11 ignore a +TERM carrying one
-      return;
-    }
-    const table = settings.backoffMs;
-    const delayMs = (retryLater ? err.delayMs : undefined) ?? table[Math.min(deliveryCount - 1, table.length - 1)] ?? 1000;
-    if (retryLater) logger.info({ reason: err.message, retryInMs: delayMs }, 'event not applicable yet; redelivering later');
-    else logger.warn({ err, retryInMs: delayMs }, 'event handler failed; rolled back, redelivering later');
-    msg.nak(delayMs);
+    settleFailure(msg, settings, logger, err);
   }
+}
+
+/**
+ * A failed delivery: nak with the back-off for its delivery count (or the RetryLaterError's delay), never ack; on the
+ * last allowed delivery log an error and terminate (the event stays in the stream, this consumer moves on).
+ */
+export function settleFailure(msg: JsMsg, settings: ProcessSettings, logger: Logger, err: unknown): void {
+  const deliveryCount = msg.info.deliveryCount;
+  const retryLater = err instanceof RetryLaterError;
+  if (deliveryCount >= settings.maxDeliver) {
+    logger.error(
+      { err, streamSeq: msg.seq, maxDeliver: settings.maxDeliver },
+      'event failed on its last allowed delivery; giving up (it stays in the stream; replay it once the cause is fixed)',
+    );
+    msg.term(); // no reason text: servers before 2.11 ignore a +TERM carrying one
+    return;
+  }
+  const table = settings.backoffMs;
+  const delayMs = (retryLater ? err.delayMs : undefined) ?? table[Math.min(deliveryCount - 1, table.length - 1)] ?? 1000;
+  if (retryLater) logger.info({ reason: err.message, retryInMs: delayMs }, 'event not applicable yet; redelivering later');
+  else logger.warn({ err, retryInMs: delayMs }, 'event handler failed; rolled back, redelivering later');
+  msg.nak(delayMs);
 }
 
 /** The transactional path: inbox row and handler's writes commit together, or neither does. */
