@@ -111,6 +111,8 @@ export class HoldTimers {
       const undo = open.filter((_h, j) => endedMeanwhile[j] !== null);
       for (const h of undo) await this.queue.remove(h.orderId);
       scheduled += open.length - undo.length;
+      // Ended while we scheduled (another replica rebuilding at the same time fired it): ended all the same.
+      alreadyEnded += undo.length;
     }
     return { scheduled, alreadyEnded };
   }
