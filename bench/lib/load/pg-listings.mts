@@ -1,13 +1,14 @@
-import pg from 'pg';
+import { createLogger, createPool } from '@ticketing/common';
 import { listTickets } from '../../../tickets/src/data/tickets.data.js';
 import { nowMs, type PgListingsJob, type RunResult, type Sample } from '../protocol.mjs';
 
 /**
  * The baseline of "listings": the SELECT behind GET /api/tickets?limit=20 (tickets' own data-layer function, asking
- * limit + 1 rows as the domain does to know whether there is a next page), same pool size, for a fixed time.
+ * limit + 1 rows as the domain does to know whether there is a next page), through the service's own pool (common's
+ * createPool: statements prepared, planned per call) of the same size, for a fixed time.
  */
 export async function runPgListings(job: PgListingsJob): Promise<RunResult> {
-  const pool = new pg.Pool({ connectionString: job.databaseUrl, max: job.poolSize });
+  const pool = createPool(job.databaseUrl, createLogger('bench-baseline', 'silent'), { max: job.poolSize });
   try {
     await Promise.all(Array.from({ length: job.poolSize }, async () => (await pool.connect()).release()));
     const samples: Sample[] = [];

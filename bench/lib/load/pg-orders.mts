@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { withTransaction } from '@ticketing/common';
+import { createLogger, createPool, withTransaction } from '@ticketing/common';
 import { findTicket } from '../../../orders/src/data/tickets.data.js';
 import { cancelExpiredOrders, insertOrder } from '../../../orders/src/data/orders.data.js';
 import { recordOrderCancelled, recordOrderCreated } from '../../../orders/src/events/order-events.publisher.js';
@@ -10,10 +9,11 @@ import { nowMs, type PgOrdersJob, type RunResult, type Sample } from '../protoco
  * The baseline of "order creation": the transaction POST /api/orders runs (orders/src/domain/orders.ts placeOrder),
  * built from orders' own data-layer functions and outbox writer, so the statements cannot drift from the service's:
  * BEGIN; SELECT the listing; UPDATE (cancel an expired hold); INSERT the order; INSERT its order.created outbox row;
- * COMMIT. Same pool size as the service; no HTTP, JSON, session or validation around it.
+ * COMMIT. The service's own pool (common's createPool: statements prepared, planned per call) of the same size; no
+ * HTTP, JSON, session or validation around it.
  */
 export async function runPgOrders(job: PgOrdersJob): Promise<RunResult> {
-  const pool = new pg.Pool({ connectionString: job.databaseUrl, max: job.poolSize });
+  const pool = createPool(job.databaseUrl, createLogger('bench-baseline', 'silent'), { max: job.poolSize });
   try {
     // Open the connections first: the service's pool is warm too.
     await Promise.all(Array.from({ length: job.poolSize }, async () => (await pool.connect()).release()));

@@ -23,9 +23,6 @@ export class BatchLanes<T> {
     this.running = Array.from({ length: opts.lanes }, () => false);
   }
 
-  get size(): number {
-    return this.held;
-  }
 
   async submit(key: string, item: T): Promise<void> {
     while (this.held >= this.opts.maxHeld) await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Pool, PoolClient } from '../db/pool';
-import { ACK_BEFORE_COMMIT, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './consumer-message';
+import { ACK_BEFORE_COMMIT, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './consumer-message';
 import type { EventContext, TxHandlers } from './consumer.types';
 
 /** A message waiting in a lane; `settled` stops its working() heartbeat. */
@@ -81,9 +81,8 @@ async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessS
       const id = event.eventId.toLowerCase();
       if (!fresh.delete(id)) continue;
       if (ACK_BEFORE_COMMIT) msg.ack();
-      const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount: msg.info.deliveryCount });
-      current = { index: i, logger };
-      const ctx: EventContext = { eventId: event.eventId, subject: event.subject, deliveryCount: msg.info.deliveryCount, requestId: event.requestId, logger };
+      const ctx = eventContext(msg, event, settings);
+      current = { index: i, logger: ctx.logger };
       await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });
     }
     current = undefined;

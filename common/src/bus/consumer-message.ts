@@ -83,9 +83,8 @@ export async function processMessage(
   settings: ProcessSettings,
   run: (ctx: EventContext) => Promise<'applied' | 'duplicate'>,
 ): Promise<void> {
-  const deliveryCount = msg.info.deliveryCount;
-  const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount });
-  const ctx: EventContext = { eventId: event.eventId, subject: event.subject, deliveryCount, requestId: event.requestId, logger };
+  const ctx = eventContext(msg, event, settings);
+  const { logger } = ctx;
   const started = performance.now();
   try {
     if (ACK_BEFORE_COMMIT) msg.ack();
@@ -95,6 +94,13 @@ export async function processMessage(
   } catch (err) {
     settleFailure(msg, settings, logger, err);
   }
+}
+
+/** What a handler is told about the event it runs for, with a logger carrying the event's ids. */
+export function eventContext(msg: JsMsg, event: DecodedEvent, settings: ProcessSettings): EventContext {
+  const deliveryCount = msg.info.deliveryCount;
+  const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount });
+  return { eventId: event.eventId, subject: event.subject, deliveryCount, requestId: event.requestId, logger };
 }
 
 /**

@@ -18,12 +18,11 @@ import { backoffDelay, errorMessage, sleep } from './timing';
  * queued, up to `maxBatch` events, in one transaction (consumer-batch.ts), so one aggregate's events stay in order.
  */
 export function startConsumer(opts: TxConsumerOptions): Promise<Consumer> {
-  const maxInFlight = opts.maxInFlight ?? 256;
   const lanes = opts.lanes ?? 2;
   const maxBatch = opts.maxBatch ?? 32;
   const laneKey = opts.laneKey;
-  return startConsuming({ ...opts, maxInFlight }, Object.keys(opts.handlers), (settings) => {
-    const batches = new BatchLanes<BatchItem>({ lanes, maxBatch, maxHeld: maxInFlight }, (items) => applyBatch(opts.pool, opts.handlers, settings, items));
+  return startConsuming({ ...opts, maxInFlight: opts.maxInFlight ?? 256 }, Object.keys(opts.handlers), (settings, maxHeld) => {
+    const batches = new BatchLanes<BatchItem>({ lanes, maxBatch, maxHeld }, (items) => applyBatch(opts.pool, opts.handlers, settings, items));
     return {
       submit: (msg, event, settled) => batches.submit(laneKey?.(event.subject, event.payload as never) ?? event.key, { msg, event, settled }),
       idle: () => batches.idle(),
@@ -33,8 +32,8 @@ export function startConsumer(opts: TxConsumerOptions): Promise<Consumer> {
 
 /** The same without a database: handlers must be idempotent on their own (e.g. expiration's job id = order id). */
 export function startPlainConsumer(opts: PlainConsumerOptions): Promise<Consumer> {
-  return startConsuming(opts, Object.keys(opts.handlers), (settings) => {
-    const dispatcher = new KeyedDispatcher(opts.maxInFlight ?? 16);
+  return startConsuming(opts, Object.keys(opts.handlers), (settings, maxInFlight) => {
+    const dispatcher = new KeyedDispatcher(maxInFlight);
     return {
       submit: (msg, event, settled) =>
         dispatcher.submit(event.key, () => processMessage(msg, event, settings, plain(opts.handlers[event.subject] as never, event)).finally(settled)),
@@ -96,7 +95,7 @@ async function ensureConsumer(bus: Bus, streamName: string, config: Partial<Cons
   }
 }
 
-async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], sinkFor: (settings: ProcessSettings) => MessageSink): Promise<Consumer> {
+async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], sinkFor: (settings: ProcessSettings, maxInFlight: number) => MessageSink): Promise<Consumer> {
   const { bus, stream, service } = opts;
   const subjects = subjectKeys as EventSubject[];
   if (!subjects.length) throw new Error(`consumer ${service} on ${stream} has no handlers`);
@@ -128,7 +127,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
   await setUp();
 
   const settings: ProcessSettings = { service, maxDeliver, backoffMs, logger };
-  const sink = sinkFor(settings);
+  const sink = sinkFor(settings, maxInFlight);
   const stopper = new AbortController();
   let current: ConsumerMessages | undefined;
   let needsSetUp = false;

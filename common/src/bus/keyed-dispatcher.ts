@@ -13,9 +13,6 @@ export class KeyedDispatcher {
     if (!(max >= 1)) throw new Error(`max in flight must be at least 1, got ${max}`);
   }
 
-  get size(): number {
-    return this.inHand;
-  }
 
   async submit(key: string, task: () => Promise<void>): Promise<void> {
     while (this.inHand >= this.max) await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
