@@ -13,16 +13,33 @@ export abstract class AppError extends Error {
   }
 }
 
-export class BadRequestError extends AppError {
-  readonly status = 400;
-  readonly code = 'bad_request';
-  constructor(message: string, readonly field?: string) {
-    super(message);
-  }
-  override serialize(): ErrorItem[] {
-    return [this.field ? { message: this.message, field: this.field } : { message: this.message }];
-  }
+/** A status and code whose message, when the thrower gives none, is the default every client sees for it. */
+function errorWithDefault<S extends number, C extends string>(status: S, code: C, defaultMessage: string) {
+  return class extends AppError {
+    readonly status = status;
+    readonly code = code;
+    constructor(message = defaultMessage) {
+      super(message);
+    }
+  };
 }
+
+/** A status and code about one request field, named in the body so a form can point at it. */
+function errorAboutField<S extends number, C extends string>(status: S, code: C) {
+  return class extends AppError {
+    readonly status = status;
+    readonly code = code;
+    constructor(message: string, readonly field?: string) {
+      super(message);
+    }
+    override serialize(): ErrorItem[] {
+      return [this.field ? { message: this.message, field: this.field } : { message: this.message }];
+    }
+  };
+}
+
+export class BadRequestError extends errorAboutField(400, 'bad_request') {}
+export class ConflictError extends errorAboutField(409, 'conflict') {}
 
 export class ValidationError extends AppError {
   readonly status = 400;
@@ -35,77 +52,20 @@ export class ValidationError extends AppError {
   }
 }
 
-export class NotAuthorizedError extends AppError {
-  readonly status = 401;
-  readonly code = 'not_authorized';
-  constructor(message = 'Not signed in, or the session has expired') {
-    super(message);
-  }
-}
+export class NotAuthorizedError extends errorWithDefault(401, 'not_authorized', 'Not signed in, or the session has expired') {}
+export class PaymentDeclinedError extends errorWithDefault(402, 'payment_declined', 'The payment was declined') {}
+export class ForbiddenError extends errorWithDefault(403, 'forbidden', 'Not allowed: you are not the owner') {}
+export class NotFoundError extends errorWithDefault(404, 'not_found', 'Not found') {}
+export class PayloadTooLargeError extends errorWithDefault(413, 'payload_too_large', 'Request body too large') {}
+export class UnsupportedMediaTypeError extends errorWithDefault(
+  415,
+  'unsupported_media_type',
+  'Send the body as JSON with Content-Type: application/json',
+) {}
+export class ServiceUnavailableError extends errorWithDefault(503, 'service_unavailable', 'Service temporarily unavailable, try again shortly') {}
 
-export class PaymentDeclinedError extends AppError {
-  readonly status = 402;
-  readonly code = 'payment_declined';
-  constructor(message = 'The payment was declined') {
-    super(message);
-  }
-}
-
-export class ForbiddenError extends AppError {
-  readonly status = 403;
-  readonly code = 'forbidden';
-  constructor(message = 'Not allowed: you are not the owner') {
-    super(message);
-  }
-}
-
-export class NotFoundError extends AppError {
-  readonly status = 404;
-  readonly code = 'not_found';
-  constructor(message = 'Not found') {
-    super(message);
-  }
-}
-
-export class ConflictError extends AppError {
-  readonly status = 409;
-  readonly code = 'conflict';
-  constructor(message: string, readonly field?: string) {
-    super(message);
-  }
-  override serialize(): ErrorItem[] {
-    return [this.field ? { message: this.message, field: this.field } : { message: this.message }];
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
-  readonly code = 'payload_too_large';
-  constructor(message = 'Request body too large') {
-    super(message);
-  }
-}
-
-export class UnsupportedMediaTypeError extends AppError {
-  readonly status = 415;
-  readonly code = 'unsupported_media_type';
-  constructor(message = 'Send the body as JSON with Content-Type: application/json') {
-    super(message);
-  }
-}
-
-export class TooManyRequestsError extends AppError {
-  readonly status = 429;
-  readonly code = 'too_many_requests';
-  constructor(readonly retryAfterSeconds: number, message = 'Too many attempts, try again later') {
-    super(message);
-  }
-}
-
-export class ServiceUnavailableError extends AppError {
-  readonly status = 503;
-  readonly code = 'service_unavailable';
-  constructor(message = 'Service temporarily unavailable, try again shortly') {
+export class TooManyRequestsError extends errorWithDefault(429, 'too_many_requests', 'Too many attempts, try again later') {
+  constructor(readonly retryAfterSeconds: number, message?: string) {
     super(message);
   }
 }
