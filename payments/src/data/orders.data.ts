@@ -1,4 +1,5 @@
 import type { OrderStatus, Queryable } from '@ticketing/common';
+import { selectList } from './select-list';
 
 /** The replica's view of an order (what payments needs to take a payment for it). */
 export interface ReplicaOrder {
@@ -11,26 +12,9 @@ export interface ReplicaOrder {
   expiresAt: Date;
 }
 
-interface OrderRow {
-  id: string;
-  version: number;
-  user_id: string;
-  ticket_id: string;
-  price_cents: number;
-  status: OrderStatus;
-  expires_at: Date;
-}
-
-const COLUMNS = 'id, version, user_id, ticket_id, price_cents, status, expires_at';
-
-const toOrder = (r: OrderRow): ReplicaOrder => ({
-  id: r.id,
-  version: r.version,
-  userId: r.user_id,
-  ticketId: r.ticket_id,
-  priceCents: r.price_cents,
-  status: r.status,
-  expiresAt: r.expires_at,
+const COLUMNS = selectList<ReplicaOrder>({
+  id: true, version: true, userId: true, ticketId: true,
+  priceCents: true, status: true, expiresAt: true,
 });
 
 /** Inserts an order seen for the first time; false when it is already there (a duplicate order.created). */
@@ -45,8 +29,8 @@ export async function insertOrder(db: Queryable, o: ReplicaOrder): Promise<boole
 
 /** `lock` takes the row lock that serialises everything done for one order's payment. */
 export async function findOrder(db: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<ReplicaOrder | null> {
-  const res = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]);
-  return res.rows[0] ? toOrder(res.rows[0]) : null;
+  const res = await db.query<ReplicaOrder>(`SELECT ${COLUMNS} FROM orders WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]);
+  return res.rows[0] ?? null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from '@ticketing/common';
+import { selectList } from './select-list';
 
 export interface Refund {
   id: string;
@@ -11,28 +12,9 @@ export interface Refund {
   attempts: number;
 }
 
-interface RefundRow {
-  id: string;
-  payment_id: string;
-  order_id: string;
-  amount_cents: number;
-  idempotency_key: string;
-  status: 'pending' | 'succeeded';
-  provider_refund_id: string | null;
-  attempts: number;
-}
-
-const COLUMNS = 'id, payment_id, order_id, amount_cents, idempotency_key, status, provider_refund_id, attempts';
-
-const toRefund = (r: RefundRow): Refund => ({
-  id: r.id,
-  paymentId: r.payment_id,
-  orderId: r.order_id,
-  amountCents: r.amount_cents,
-  idempotencyKey: r.idempotency_key,
-  status: r.status,
-  providerRefundId: r.provider_refund_id,
-  attempts: r.attempts,
+const COLUMNS = selectList<Refund>({
+  id: true, paymentId: true, orderId: true, amountCents: true,
+  idempotencyKey: true, status: true, providerRefundId: true, attempts: true,
 });
 
 /**
@@ -48,13 +30,13 @@ export async function insertRefundOnce(
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING`,
     [r.id, r.paymentId, r.orderId, r.amountCents, r.idempotencyKey, r.firstRetryAt],
   );
-  const res = await db.query<RefundRow>(`SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1`, [r.paymentId]);
-  return toRefund(res.rows[0]!);
+  const res = await db.query<Refund>(`SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1`, [r.paymentId]);
+  return res.rows[0]!;
 }
 
 export async function findRefund(db: Queryable, id: string): Promise<Refund | null> {
-  const res = await db.query<RefundRow>(`SELECT ${COLUMNS} FROM refunds WHERE id = $1`, [id]);
-  return res.rows[0] ? toRefund(res.rows[0]) : null;
+  const res = await db.query<Refund>(`SELECT ${COLUMNS} FROM refunds WHERE id = $1`, [id]);
+  return res.rows[0] ?? null;
 }
 
 /** Marks the refund done; false if it already was (the listener and the retrier may both finish it). */
@@ -78,9 +60,9 @@ export async function recordRefundFailure(db: Queryable, id: string, error: stri
 }
 
 export async function findDueRefunds(db: Queryable, limit = 20): Promise<Refund[]> {
-  const res = await db.query<RefundRow>(
+  const res = await db.query<Refund>(
     `SELECT ${COLUMNS} FROM refunds WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1`,
     [limit],
   );
-  return res.rows.map(toRefund);
+  return res.rows;
 }
