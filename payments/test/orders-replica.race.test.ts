@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, RetryLaterError, type PoolClient, type Queryable } from '@ticketing/common';
-import { createTestDatabase, type TestDatabase } from '@ticketing/common/testing';
+import { createLogger, RetryLaterError } from '@ticketing/common';
+import { createTestDatabase, raceCommitAfterFirstStatement, type TestDatabase } from '@ticketing/common/testing';
 import { findOrder, insertOrder } from '../src/data/orders.data';
 import { applyOrderStatusChange } from '../src/domain/orders-replica';
 import { PAYMENTS_MIGRATIONS } from '../src/migrations';
@@ -21,36 +21,18 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** The listener's transaction, with another transaction committing right after the listener's first statement. */
-function commitsAfterFirstStatement(tx: PoolClient, other: PoolClient): Queryable {
-  let statements = 0;
-  const query = async (text: string, values?: unknown[]) => {
-    const result = await tx.query(text, values);
-    if (++statements === 1) await other.query('COMMIT');
-    return result;
-  };
-  return { query } as unknown as Queryable;
-}
-
 test('order.cancelled racing the insert of its order.created is retried, then applied', async () => {
   const id = randomUUID();
-  const creator = await db.pool.connect();
-  const canceller = await db.pool.connect();
-  try {
-    await creator.query('BEGIN');
-    await insertOrder(creator, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) });
-    await canceller.query('BEGIN');
-    const race = applyOrderStatusChange(commitsAfterFirstStatement(canceller, creator), { id, version: 1, status: 'cancelled' }, logger);
-    await expect(race).rejects.toBeInstanceOf(RetryLaterError);
-    await canceller.query('ROLLBACK');
+  const race = raceCommitAfterFirstStatement(
+    db.pool,
+    (creator) => insertOrder(creator, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) }),
+    (canceller) => applyOrderStatusChange(canceller, { id, version: 1, status: 'cancelled' }, logger),
+  );
+  await expect(race).rejects.toBeInstanceOf(RetryLaterError);
 
-    // The redelivery applies it.
-    await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'cancelled' }, logger)).resolves.toBe('applied');
-    expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'cancelled' });
-  } finally {
-    creator.release();
-    canceller.release();
-  }
+  // The redelivery applies it.
+  await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'cancelled' }, logger)).resolves.toBe('applied');
+  expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'cancelled' });
 });
 
 test('a real duplicate or stale status change is still ignored', async () => {

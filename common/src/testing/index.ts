@@ -5,3 +5,4 @@ export * from './bus';
 export * from './nats-server';
 export * from './free-port';
 export * from './run-from-source';
+export * from './transaction-race';
