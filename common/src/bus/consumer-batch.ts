@@ -1,5 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Pool, PoolClient } from '../db/pool';
+import type { Pool } from '../db/pool';
+import { withTransaction } from '../db/transaction';
 import { ACK_BEFORE_COMMIT, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './consumer-message';
 import type { EventContext, TxHandlers } from './consumer.types';
 
@@ -58,41 +59,31 @@ async function applyAlone(pool: Pool, handlers: TxHandlers, settings: ProcessSet
 }
 
 async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessSettings, items: BatchItem[]): Promise<Attempt> {
-  let tx: PoolClient;
-  try {
-    tx = await pool.connect();
-  } catch {
-    return { ok: false }; // each event then tries alone, and naks with back-off if the database is still away
-  }
-  let broken: Error | undefined;
   let current: { index: number; logger: EventContext['logger'] } | undefined;
   try {
-    await tx.query('BEGIN');
-    const { rows } = await tx.query<{ event_id: string }>(
-      `INSERT INTO inbox (consumer, event_id, subject)
-       SELECT $1, e.id, e.subject FROM unnest($2::uuid[], $3::text[]) AS e(id, subject)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [settings.service, items.map((i) => i.event.eventId), items.map((i) => i.event.subject)],
-    );
-    // Postgres returns uuids lower-case; a redelivered copy of an event already in this batch counts as a duplicate.
-    const fresh = new Set(rows.map((r) => r.event_id));
-    for (let i = 0; i < items.length; i++) {
-      const { msg, event } = items[i]!;
-      const id = event.eventId.toLowerCase();
-      if (!fresh.delete(id)) continue;
-      if (ACK_BEFORE_COMMIT) msg.ack();
-      const ctx = eventContext(msg, event, settings);
-      current = { index: i, logger: ctx.logger };
-      await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });
-    }
-    current = undefined;
-    await tx.query('COMMIT');
+    await withTransaction(pool, async (tx) => {
+      const { rows } = await tx.query<{ event_id: string }>(
+        `INSERT INTO inbox (consumer, event_id, subject)
+         SELECT $1, e.id, e.subject FROM unnest($2::uuid[], $3::text[]) AS e(id, subject)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [settings.service, items.map((i) => i.event.eventId), items.map((i) => i.event.subject)],
+      );
+      // Postgres returns uuids lower-case; a redelivered copy of an event already in this batch counts as a duplicate.
+      const fresh = new Set(rows.map((r) => r.event_id));
+      for (let i = 0; i < items.length; i++) {
+        const { msg, event } = items[i]!;
+        const id = event.eventId.toLowerCase();
+        if (!fresh.delete(id)) continue;
+        if (ACK_BEFORE_COMMIT) msg.ack();
+        const ctx = eventContext(msg, event, settings);
+        current = { index: i, logger: ctx.logger };
+        await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });
+      }
+      current = undefined;
+    });
     return { ok: true };
   } catch (error) {
-    // A commit failure (current undefined) is reported by whichever event then fails alone.
-    await tx.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error));
+    // A failure at checkout or at COMMIT (current undefined) is reported by whichever event then fails alone.
     return { ok: false, failed: current && { ...current, error } };
-  } finally {
-    tx.release(broken);
   }
 }

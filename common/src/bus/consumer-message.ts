@@ -1,6 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../log/logger';
 import type { Pool } from '../db/pool';
+import { withTransaction } from '../db/transaction';
 import { EventHeaders, eventSchemas, type EventSubject } from '../events/contracts';
 import type { Bus } from './connection';
 import { headerOf } from './event-headers';
@@ -127,30 +128,21 @@ export function settleFailure(msg: JsMsg, settings: ProcessSettings, logger: Log
 
 /** The transactional path: inbox row and handler's writes commit together, or neither does. */
 export function inTransaction(pool: Pool, service: string, handler: AnyHandler<TxEventContext>, event: DecodedEvent) {
-  return async (ctx: EventContext): Promise<'applied' | 'duplicate'> => {
-    const tx = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await tx.query('BEGIN');
-      const inserted = await tx.query('INSERT INTO inbox (consumer, event_id, subject) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        service,
-        event.eventId,
-        event.subject,
-      ]);
-      if (inserted.rowCount === 0) {
-        await tx.query('ROLLBACK');
-        return 'duplicate';
-      }
-      await handler(event.payload as never, { ...ctx, tx });
-      await tx.query('COMMIT');
-      return 'applied';
-    } catch (err) {
-      await tx.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error));
-      throw err;
-    } finally {
-      tx.release(broken);
-    }
-  };
+  return (ctx: EventContext): Promise<'applied' | 'duplicate'> =>
+    withTransaction(
+      pool,
+      async (tx) => {
+        const inserted = await tx.query('INSERT INTO inbox (consumer, event_id, subject) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          service,
+          event.eventId,
+          event.subject,
+        ]);
+        if (inserted.rowCount === 0) return 'duplicate';
+        await handler(event.payload as never, { ...ctx, tx });
+        return 'applied';
+      },
+      { commitIf: (outcome) => outcome === 'applied' },
+    );
 }
 
 export function plain(handler: AnyHandler<EventContext>, event: DecodedEvent) {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Status } from '@nats-io/transport-node';
-import type { Pool, PoolClient } from '../db/pool';
+import type { Pool } from '../db/pool';
+import { withTransaction } from '../db/transaction';
 import type { Logger } from '../log/logger';
 import { streamOf } from '../events/contracts';
 import type { Bus } from './connection';
@@ -79,50 +80,34 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       await recordFailedAttemptOnHead(pool, error).catch(() => undefined);
       return { kind: 'failed', error };
     }
-    let tx: PoolClient;
+    let checkedOut = false;
     try {
-      tx = await pool.connect();
-    } catch (err) {
-      return { kind: 'failed', error: `database unreachable: ${errorMessage(err)}` };
-    }
-    let released = false;
-    try {
-      await tx.query('BEGIN');
-      if (!(await tryLockRelay(tx))) {
-        await tx.query('COMMIT');
-        return { kind: 'locked' };
-      }
-      const rows = await selectPendingRows(tx, batchSize);
-      const results = await Promise.allSettled(rows.map((row) => publishRow(row)));
-      const firstFailure = results.findIndex((r) => r.status === 'rejected');
-      const sent = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
-      if (sent.length && opts.testHooks?.afterPublish) await opts.testHooks.afterPublish(sent);
-      await markSent(
-        tx,
-        sent.map((r) => r.seq),
-      );
-      let error: string | undefined;
-      if (firstFailure !== -1) {
+      return await withTransaction(pool, async (tx): Promise<BatchOutcome> => {
+        checkedOut = true;
+        if (!(await tryLockRelay(tx))) return { kind: 'locked' };
+        const rows = await selectPendingRows(tx, batchSize);
+        const results = await Promise.allSettled(rows.map((row) => publishRow(row)));
+        const firstFailure = results.findIndex((r) => r.status === 'rejected');
+        const sent = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
+        if (sent.length && opts.testHooks?.afterPublish) await opts.testHooks.afterPublish(sent);
+        await markSent(
+          tx,
+          sent.map((r) => r.seq),
+        );
+        if (firstFailure === -1) return { kind: 'published', count: rows.length, full: rows.length === batchSize };
+        // The rows before the first failure stay marked sent: this transaction commits with the failure recorded.
         const failed = rows.filter((_, i) => results[i]!.status === 'rejected');
-        error = errorMessage((results[firstFailure] as PromiseRejectedResult).reason);
+        const error = errorMessage((results[firstFailure] as PromiseRejectedResult).reason);
         await recordFailedAttempt(
           tx,
           failed.map((r) => r.seq),
           error,
         );
         if (/no responders|stream not found|503/i.test(error)) await recreateStreams(failed);
-      }
-      await tx.query('COMMIT');
-      if (error) return { kind: 'failed', error };
-      return { kind: 'published', count: rows.length, full: rows.length === batchSize };
+        return { kind: 'failed', error };
+      });
     } catch (err) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      // A broken connection must not go back to the pool.
-      tx.release(err as Error);
-      released = true;
-      return { kind: 'failed', error: errorMessage(err) };
-    } finally {
-      if (!released) tx.release();
+      return { kind: 'failed', error: checkedOut ? errorMessage(err) : `database unreachable: ${errorMessage(err)}` };
     }
   }
 
