@@ -1,4 +1,4 @@
-import type { FaultPlan } from './faults';
+import type { FaultPlan, InfraFault } from './faults';
 
 /** How big a run is: replicas, hold window, workload, fault rounds. */
 export interface Profile {
@@ -14,41 +14,24 @@ export interface Profile {
   faultInjection?: 'ack-before-commit';
 }
 
+/** A soak: every infrastructure fault in turn, one per round, while replicas are killed and restarted throughout. */
+function soak(p: Omit<Profile, 'faults' | 'faultInjection'> & Omit<FaultPlan, 'infraFaults'>): Profile {
+  const { rounds, roundMs, killsPerRound, natsOutageMs, replicaDowntimeMs, ...run } = p;
+  const infraFaults: InfraFault[] = ['nats-outage', 'postgres-restart', 'redis-flushall'];
+  return { ...run, faults: { rounds, roundMs, killsPerRound, infraFaults, natsOutageMs, replicaDowntimeMs } };
+}
+
 /** In `npm test`: 2 replicas of everything, 3 rounds (one of each infrastructure fault), ~1 minute of faults. */
-export const SHORT: Profile = {
-  name: 'short',
-  replicas: 2,
-  holdSeconds: 4,
-  concurrency: 4,
-  initialUsers: 10,
-  faults: {
-    rounds: 3,
-    roundMs: 20_000,
-    killsPerRound: 2,
-    infraFaults: ['nats-outage', 'postgres-restart', 'redis-flushall'],
-    natsOutageMs: 8000,
-    replicaDowntimeMs: [300, 2500],
-  },
-  quietTimeoutMs: 120_000,
-};
+export const SHORT = soak({
+  name: 'short', replicas: 2, holdSeconds: 4, concurrency: 4, initialUsers: 10, quietTimeoutMs: 120_000,
+  rounds: 3, roundMs: 20_000, killsPerRound: 2, natsOutageMs: 8000, replicaDowntimeMs: [300, 2500],
+});
 
 /** `npm run test:faults` (FAULTS_PROFILE=long): 3 replicas, 12 rounds of 40 s, 25 s NATS outages; ~12 minutes. */
-export const LONG: Profile = {
-  name: 'long',
-  replicas: 3,
-  holdSeconds: 5,
-  concurrency: 6,
-  initialUsers: 20,
-  faults: {
-    rounds: 12,
-    roundMs: 40_000,
-    killsPerRound: 4,
-    infraFaults: ['nats-outage', 'postgres-restart', 'redis-flushall'],
-    natsOutageMs: 25_000,
-    replicaDowntimeMs: [300, 5000],
-  },
-  quietTimeoutMs: 180_000,
-};
+export const LONG = soak({
+  name: 'long', replicas: 3, holdSeconds: 5, concurrency: 6, initialUsers: 20, quietTimeoutMs: 180_000,
+  rounds: 12, roundMs: 40_000, killsPerRound: 4, natsOutageMs: 25_000, replicaDowntimeMs: [300, 5000],
+});
 
 /**
  * The detector's own test: the injected ack-before-commit bug under load, with three PostgreSQL restarts (each fails
