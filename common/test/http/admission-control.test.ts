@@ -47,12 +47,21 @@ async function startServer(admission: { maxInFlight: number; maxQueued: number; 
     req.on('error', () => undefined);
     return () => req.destroy();
   };
+  const releaseAll = () => held.splice(0).forEach((r) => r());
   return {
     get,
     abandon,
     until,
     entered: () => entered,
-    releaseAll: () => held.splice(0).forEach((r) => r()),
+    releaseAll,
+    /** Once nothing is in flight or queued any more: one more request enters the handler and is answered 200. */
+    admitsAnother: async () => {
+      const before = entered;
+      const another = get('/slow');
+      await until(() => entered === before + 1);
+      releaseAll();
+      expect((await another).status).toBe(200);
+    },
     close: async () => {
       held.splice(0).forEach((r) => r());
       agent.destroy();
@@ -83,10 +92,7 @@ describe('admission control', () => {
       s.releaseAll();
       expect((await Promise.all(admitted)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       // Everything finished: the slots are free again.
-      const again = s.get('/slow');
-      await s.until(() => s.entered() === 6);
-      s.releaseAll();
-      expect((await again).status).toBe(200);
+      await s.admitsAnother();
     } finally {
       await s.close();
     }
@@ -111,10 +117,7 @@ describe('admission control', () => {
       s.releaseAll();
       expect([(await first).status, (await early).status, (await alsoEarly).status]).toEqual([200, 200, 200]);
       // The queue is empty again: the wait bound no longer refuses anyone.
-      const after = s.get('/slow');
-      await s.until(() => s.entered() === 4);
-      s.releaseAll();
-      expect((await after).status).toBe(200);
+      await s.admitsAnother();
     } finally {
       await s.close();
     }
