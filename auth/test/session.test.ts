@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { generateSessionKeys, signedInUser } from '@ticketing/common/testing';
+import { generateSessionKeys, sessionCookieFor, signedInUser, testKeys } from '@ticketing/common/testing';
 import { createAuthHarness, sessionCookie, uniqueEmail, type AuthHarness } from './helpers';
 
 let h: AuthHarness;
@@ -24,6 +25,16 @@ describe('GET /api/users/currentuser', () => {
   it('a session signed with another key is not a session', async () => {
     const forged = signedInUser({ privateKey: generateSessionKeys().privateKey });
     const res = await request(h.app()).get('/api/users/currentuser').set('Cookie', forged.cookie);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ currentUser: null });
+  });
+
+  it('a session re-signed HS256 with the public key as HMAC secret is not a session (algorithm confusion)', async () => {
+    const user = signedInUser();
+    const claims = JSON.parse(Buffer.from(user.cookie.slice(user.cookie.indexOf('=') + 1), 'base64').toString()).jwt.split('.')[1];
+    const unsigned = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${claims}`;
+    const forged = `${unsigned}.${createHmac('sha256', testKeys().publicKey).update(unsigned).digest('base64url')}`;
+    const res = await request(h.app()).get('/api/users/currentuser').set('Cookie', sessionCookieFor(forged));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ currentUser: null });
   });

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey, createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from '@ticketing/common';
 import { generateSessionKeys, testKeys } from '@ticketing/common/testing';
@@ -51,6 +51,19 @@ describe('session tokens', () => {
     }
   });
 
+  it('rejects HS256 keyed with the public key (algorithm confusion), whether it holds the PEM or a parsed key', () => {
+    const pem = testKeys().publicKey;
+    const now = Math.floor(Date.now() / 1000);
+    // The public key is public: anyone can HMAC a token with its PEM text (as configured, or without the final newline).
+    for (const secret of [pem, pem.trim()]) {
+      const forged = hs256Token({ sub: user.id, email: user.email, iat: now, exp: now + 600 }, secret);
+      // A real HS256 token under that secret, so a verifier that took HS256 with this key would accept it.
+      expect(jwt.verify(forged, createSecretKey(Buffer.from(secret)), { algorithms: ['HS256'] })).toMatchObject({ sub: user.id });
+      expect(verifySessionToken(forged, pem)).toBeNull();
+      expect(verifySessionToken(forged, createPublicKey(pem))).toBeNull();
+    }
+  });
+
   it('rejects a validly signed token without the claims a session needs', () => {
     const noEmail = jwt.sign({}, testKeys().privateKey, { algorithm: 'ES256', subject: user.id, expiresIn: 60 });
     const noSubject = jwt.sign({ email: user.email }, testKeys().privateKey, { algorithm: 'ES256', expiresIn: 60 });
@@ -58,3 +71,10 @@ describe('session tokens', () => {
     expect(verifySessionToken(noSubject, testKeys().publicKey)).toBeNull();
   });
 });
+
+/** Built by hand: jsonwebtoken itself refuses to sign HS256 with a PEM public key. */
+function hs256Token(claims: object, secret: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}

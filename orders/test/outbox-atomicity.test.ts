@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { PaymentCreatedEvent, Pool } from '@ticketing/common';
+import { publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
+import { placeOrder } from '../src/domain/orders';
+import { ordersTestApp, outboxEvents, seedTicket, startEventHarness, type EventHarness } from './support';
+
+/**
+ * Invariant 4 from the other side: an order change and its event commit together or not at all. PostgreSQL itself
+ * refuses the outbox row (a trigger) or the commit (a deferred constraint trigger), so these fail if the event is
+ * written outside the order's transaction: after its commit (a refused event leaves the order stored, unannounced) or
+ * before it on another connection (a refused commit leaves an event about an order that does not exist).
+ */
+
+let h: EventHarness;
+
+beforeAll(async () => {
+  h = await startEventHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+/**
+ * Until allow(), every outbox row of `subject` is refused by the database. refusals() counts the refused inserts in a
+ * sequence: a rollback does not undo nextval, so the count shows the write was really tried (and how often).
+ */
+async function refuseOutboxRows(pool: Pool, subject: string) {
+  const name = `refuse_${subject.replace(/\W/g, '_')}`;
+  await pool.query(`
+    CREATE SEQUENCE ${name}_count;
+    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM nextval('${name}_count'); RAISE EXCEPTION 'outbox refuses %', NEW.subject; END $$;
+    CREATE TRIGGER ${name} BEFORE INSERT ON outbox FOR EACH ROW WHEN (NEW.subject = '${subject}') EXECUTE FUNCTION ${name}();`);
+  return {
+    refusals: async () => Number((await pool.query(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${name}_count`)).rows[0].n),
+    allow: () => pool.query(`DROP TRIGGER ${name} ON outbox; DROP FUNCTION ${name}; DROP SEQUENCE ${name}_count`),
+  };
+}
+
+const ordersOfTicket = async (ticketId: string) => (await h.db.pool.query('SELECT id, status FROM orders WHERE ticket_id = $1', [ticketId])).rows;
+const eventsAboutTicket = async (ticketId: string) =>
+  (await outboxEvents(h.db.pool)).filter((e) => (e.payload.ticket as { id?: string } | undefined)?.id === ticketId).map((e) => e.subject);
+
+test('order.created refused by the outbox: no order is stored and the ticket stays orderable', async () => {
+  const ticket = await seedTicket(h.db.pool);
+  const app = ordersTestApp(h.db.pool);
+  const refused = await refuseOutboxRows(h.db.pool, 'order.created');
+  try {
+    const res = await request(app).post('/api/orders').set('Cookie', signedInUser().cookie).send({ ticketId: ticket.id });
+    expect(res.status).toBe(500);
+    expect(await refused.refusals()).toBe(1);
+  } finally {
+    await refused.allow();
+  }
+  expect(await ordersOfTicket(ticket.id)).toEqual([]);
+  expect(await eventsAboutTicket(ticket.id)).toEqual([]);
+
+  // Not held in orders' replica: the next buyer gets it, and its order is announced once.
+  const res = await request(app).post('/api/orders').set('Cookie', signedInUser().cookie).send({ ticketId: ticket.id });
+  expect(res.status).toBe(201);
+  expect(await ordersOfTicket(ticket.id)).toEqual([{ id: res.body.id, status: 'created' }]);
+  expect(await eventsAboutTicket(ticket.id)).toEqual(['order.created']);
+});
+
+test("the order's commit refused: no order.created is left behind", async () => {
+  const ticket = await seedTicket(h.db.pool);
+  // A deferred constraint trigger runs at COMMIT: the order and its event were both written, then the commit fails.
+  await h.db.pool.query(`
+    CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'commit refused'; END $$;
+    CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON orders DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW WHEN (NEW.ticket_id = '${ticket.id}') EXECUTE FUNCTION refuse_commit();`);
+  try {
+    const res = await request(ordersTestApp(h.db.pool)).post('/api/orders').set('Cookie', signedInUser().cookie).send({ ticketId: ticket.id });
+    expect(res.status).toBe(500);
+  } finally {
+    await h.db.pool.query('DROP TRIGGER refuse_commit ON orders; DROP FUNCTION refuse_commit');
+  }
+  expect(await ordersOfTicket(ticket.id)).toEqual([]);
+  expect(await eventsAboutTicket(ticket.id)).toEqual([]);
+});
+
+test('order.completed refused by the outbox: the payment does not complete the order until its event can be written', async () => {
+  const ticket = await seedTicket(h.db.pool, { priceCents: 3000 });
+  const order = await placeOrder(h.db.pool, { buyerId: randomUUID(), ticketId: ticket.id, holdSeconds: 900 });
+  const payment: PaymentCreatedEvent = { id: randomUUID(), orderId: order.id, amountCents: 3000, providerId: `pi_${randomUUID().slice(0, 8)}` };
+  const orderState = async () => (await h.db.pool.query('SELECT status, payment_id, version FROM orders WHERE id = $1', [order.id])).rows[0];
+
+  const refused = await refuseOutboxRows(h.db.pool, 'order.completed');
+  try {
+    await publishTestEvent(h.bus, 'payment.created', payment);
+    // Delivered, refused, redelivered, refused again: each time the whole handler rolled back.
+    await waitFor(async () => expect(await refused.refusals()).toBeGreaterThanOrEqual(2));
+    expect(await orderState()).toEqual({ status: 'created', payment_id: null, version: 0 });
+    expect(await eventsAboutTicket(ticket.id)).toEqual(['order.created']);
+  } finally {
+    await refused.allow();
+  }
+
+  await waitFor(async () => expect(await eventsAboutTicket(ticket.id)).toEqual(['order.created', 'order.completed']));
+  expect(await orderState()).toEqual({ status: 'complete', payment_id: payment.id, version: 1 });
+});
