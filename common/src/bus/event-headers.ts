@@ -17,7 +17,7 @@ export function newTraceparent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
-/** The headers every event carries (DESIGN.md "Events"); an invalid or missing traceparent is replaced by a new one. */
+/** The headers every event carries (docs/design.md "Events"); an invalid or missing traceparent is replaced by a new one. */
 export function buildEventHeaders(v: EventHeaderValues): MsgHdrs {
   const h = headers();
   h.set(EventHeaders.EventId, v.eventId);

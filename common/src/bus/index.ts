@@ -1,10 +1,11 @@
-export * from './outbox';
 export * from './connection';
 export * from './streams';
 export * from './event-headers';
-export * from './publish';
-export { pruneBusTables, type PendingOutboxRow } from './outbox.store';
-export * from './outbox-relay';
-export * from './consumer.types';
-export * from './consumer';
-export { KeyedDispatcher } from './keyed-dispatcher';
+export * from './aggregate-key';
+export * from './outbox/write';
+export * from './outbox/publish';
+export { pruneBusTables, type PendingOutboxRow } from './outbox/store';
+export * from './outbox/relay';
+export * from './consumer/types';
+export * from './consumer/consumer';
+export { KeyedDispatcher } from './consumer/keyed-dispatcher';

@@ -1,12 +1,12 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Logger } from '../log/logger';
-import type { Pool } from '../db/pool';
-import { withTransaction } from '../db/transaction';
-import { EventHeaders, eventSchemas, type EventSubject } from '../events/contracts';
-import type { Bus } from './connection';
-import { headerOf } from './event-headers';
-import { aggregateKeyOf } from './outbox';
-import { RetryLaterError, type EventContext, type TxEventContext } from './consumer.types';
+import type { Logger } from '../../log/logger';
+import type { Pool } from '../../db/pool';
+import { withTransaction } from '../../db/transaction';
+import { EventHeaders, eventSchemas, type EventSubject } from '../../events/contracts';
+import type { Bus } from '../connection';
+import { headerOf } from '../event-headers';
+import { aggregateKeyOf } from '../aggregate-key';
+import { RetryLaterError, type EventContext, type TxEventContext } from './types';
 
 /** An event taken off the wire, its payload valid against its contract. */
 export interface DecodedEvent {

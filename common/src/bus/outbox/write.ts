@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/pool';
-import type { EventPayload, EventSubject } from '../events/contracts';
+import type { Queryable } from '../../db/pool';
+import type { EventPayload, EventSubject } from '../../events/contracts';
+import { aggregateKeyOf } from '../aggregate-key';
 import { validateEvent } from './publish';
 
 export interface OutboxMeta {
@@ -10,12 +11,6 @@ export interface OutboxMeta {
   requestId?: string;
   /** W3C trace context of the request that caused the event; the relay generates one when absent. */
   traceparent?: string;
-}
-
-/** The aggregate an event belongs to: events with the same key are published in the order they were written. */
-export function aggregateKeyOf(subject: EventSubject, payload: Record<string, unknown>): string {
-  const id = (payload.id ?? payload.orderId) as string | undefined;
-  return `${subject.split('.')[0]}:${id ?? ''}`;
 }
 
 /**

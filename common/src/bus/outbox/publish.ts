@@ -1,6 +1,6 @@
-import { eventSchemas, type EventPayload, type EventSubject } from '../events/contracts';
-import type { Bus } from './connection';
-import { buildEventHeaders } from './event-headers';
+import { eventSchemas, type EventPayload, type EventSubject } from '../../events/contracts';
+import type { Bus } from '../connection';
+import { buildEventHeaders } from '../event-headers';
 
 export interface PublishMeta {
   /** Becomes Nats-Msg-Id: JetStream drops a second publish of the same id within the duplicate window. */

@@ -1,14 +1,14 @@
 import pg from 'pg';
 import type { Status } from '@nats-io/transport-node';
-import type { Pool } from '../db/pool';
-import { withTransaction } from '../db/transaction';
-import type { Logger } from '../log/logger';
-import { streamOf } from '../events/contracts';
-import type { Bus } from './connection';
-import { buildEventHeaders } from './event-headers';
-import { markSent, pruneBusTables, recordFailedAttempt, recordFailedAttemptOnHead, selectPendingRows, tryLockRelay, type PendingOutboxRow } from './outbox.store';
-import { ensureStreams } from './streams';
-import { backoffDelay, errorMessage, sleep, Waker } from './timing';
+import type { Pool } from '../../db/pool';
+import { withTransaction } from '../../db/transaction';
+import type { Logger } from '../../log/logger';
+import { streamOf } from '../../events/contracts';
+import type { Bus } from '../connection';
+import { buildEventHeaders } from '../event-headers';
+import { markSent, pruneBusTables, recordFailedAttempt, recordFailedAttemptOnHead, selectPendingRows, tryLockRelay, type PendingOutboxRow } from './store';
+import { ensureStreams } from '../streams';
+import { backoffDelay, errorMessage, sleep, Waker } from '../timing';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -38,7 +38,7 @@ export interface OutboxRelay {
 type BatchOutcome = { kind: 'published'; count: number; full: boolean } | { kind: 'locked' } | { kind: 'failed'; error: string };
 
 /**
- * Publishes committed outbox rows to JetStream (DESIGN.md invariant 4), each with Nats-Msg-Id = event id, marking a row
+ * Publishes committed outbox rows to JetStream (docs/design.md invariant 4), each with Nats-Msg-Id = event id, marking a row
  * sent only after the stream acknowledged it. A crash between the two republishes the row; JetStream drops the copy
  * (duplicate window) and consumers' inboxes drop anything older.
  *

@@ -1,5 +1,5 @@
-import type { Pool, PoolClient, Queryable } from '../db/pool';
-import type { EventSubject } from '../events/contracts';
+import type { Pool, PoolClient, Queryable } from '../../db/pool';
+import type { EventSubject } from '../../events/contracts';
 
 /** SQL of the outbox relay and the housekeeping of the bus tables (outbox, inbox). */
 

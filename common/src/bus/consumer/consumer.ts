@@ -1,21 +1,21 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type Subscription } from '@nats-io/transport-node';
-import { eventSchemas, Streams, streamOf, type EventSubject, type StreamKey } from '../events/contracts';
-import type { Logger } from '../log/logger';
-import { serverAtLeast, type Bus } from './connection';
-import { applyBatch, type BatchItem } from './consumer-batch';
-import { decodeMessage, plain, processMessage, type DecodedEvent, type ProcessSettings } from './consumer-message';
-import { DEFAULT_BACKOFF_MS, type Consumer, type ConsumerOptionsBase, type PlainConsumerOptions, type TxConsumerOptions } from './consumer.types';
-import { BatchLanes } from './batch-lanes';
+import { eventSchemas, Streams, streamOf, type EventSubject, type StreamKey } from '../../events/contracts';
+import type { Logger } from '../../log/logger';
+import { serverAtLeast, type Bus } from '../connection';
+import { applyBatch, type BatchItem } from './batch';
+import { decodeMessage, plain, processMessage, type DecodedEvent, type ProcessSettings } from './message';
+import { DEFAULT_BACKOFF_MS, type Consumer, type ConsumerOptionsBase, type PlainConsumerOptions, type TxConsumerOptions } from './types';
+import { BatchLanes } from './lanes';
 import { KeyedDispatcher } from './keyed-dispatcher';
-import { ensureStreams, isJetStreamNotFound } from './streams';
-import { backoffDelay, errorMessage, sleep } from './timing';
+import { ensureStreams, isJetStreamNotFound } from '../streams';
+import { backoffDelay, errorMessage, sleep } from '../timing';
 
 /**
  * Durable pull consumer (service, stream) whose handlers run in a transaction with the inbox insert: an event is
  * applied at most once however often it is delivered, and acked only after its transaction committed
- * (DESIGN.md invariant 4). Events go to `lanes` lanes by aggregate key (or `laneKey`); each lane applies whatever has
- * queued, up to `maxBatch` events, in one transaction (consumer-batch.ts), so one aggregate's events stay in order.
+ * (docs/design.md invariant 4). Events go to `lanes` lanes by aggregate key (or `laneKey`); each lane applies whatever has
+ * queued, up to `maxBatch` events, in one transaction (batch.ts), so one aggregate's events stay in order.
  */
 export function startConsumer(opts: TxConsumerOptions): Promise<Consumer> {
   const lanes = opts.lanes ?? 2;

@@ -1,11 +1,11 @@
-import type { Logger } from '../log/logger';
-import type { Pool, PoolClient } from '../db/pool';
-import type { EventPayload, EventSubject, StreamKey } from '../events/contracts';
-import type { Bus } from './connection';
+import type { Logger } from '../../log/logger';
+import type { Pool, PoolClient } from '../../db/pool';
+import type { EventPayload, EventSubject, StreamKey } from '../../events/contracts';
+import type { Bus } from '../connection';
 
 /**
  * Throw from a handler to have the event redelivered later without an error log: e.g. a replica got version n+2
- * before n+1 (DESIGN.md invariant 5). delayMs overrides the consumer's back-off for this redelivery.
+ * before n+1 (docs/design.md invariant 5). delayMs overrides the consumer's back-off for this redelivery.
  */
 export class RetryLaterError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Pool } from '../db/pool';
-import { withTransaction } from '../db/transaction';
-import { ACK_BEFORE_COMMIT, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './consumer-message';
-import type { EventContext, TxHandlers } from './consumer.types';
+import type { Pool } from '../../db/pool';
+import { withTransaction } from '../../db/transaction';
+import { ACK_BEFORE_COMMIT, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './message';
+import type { EventContext, TxHandlers } from './types';
 
 /** A message waiting in a lane; `settled` stops its working() heartbeat. */
 export interface BatchItem {
