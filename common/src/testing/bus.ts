@@ -5,7 +5,7 @@ import { createLogger } from '../log/logger';
 import { EventHeaders, streamOf, type EventPayload, type EventSubject, type StreamKey } from '../events/contracts';
 import { connectBus, type Bus } from '../bus/connection';
 import { ensureStreams } from '../bus/streams';
-import { publishEvent, type PublishMeta } from '../bus/publish';
+import { publishEvent, type PublishMeta } from '../bus/outbox/publish';
 import { waitFor, type WaitForOptions } from './wait-for';
 
 export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
