@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import { createServiceApp, pingDatabase, type Logger, type Pool } from '@ticketing/common';
+import { createServiceApp, databaseReadiness, type HealthOptions, type Logger, type Pool } from '@ticketing/common';
 import type { AuthConfig } from './config';
 import { SignInRateLimiter } from './domain/signin-rate-limit';
 import { usersRouter } from './routes/users.routes';
@@ -10,11 +10,11 @@ export interface AuthAppDeps {
   redis: Redis;
   logger: Logger;
   config: AuthConfig;
-  /** Lifecycle.isAccepting: readiness fails as soon as shutdown begins. */
-  isAccepting?: () => boolean;
+  /** Readiness as runService builds it; tests default to the database, with Redis reported. */
+  health?: HealthOptions;
 }
 
-export function buildApp({ pool, redis, logger, config, isAccepting = () => true }: AuthAppDeps): Express {
+export function buildApp({ pool, redis, logger, config, health }: AuthAppDeps): Express {
   const limiter = new SignInRateLimiter(
     redis,
     {
@@ -29,10 +29,8 @@ export function buildApp({ pool, redis, logger, config, isAccepting = () => true
     logger,
     jwtPublicKey: config.JWT_PUBLIC_KEY,
     production: config.NODE_ENV === 'production',
-    health: {
-      checks: { database: () => pingDatabase(pool), redis: () => redis.ping() },
-      isAccepting,
-    },
+    // Redis only backs the sign-in rate limits, which fail open: its outage is reported, not a reason to stop routing.
+    health: { ...(health ?? databaseReadiness(pool)), reported: { ...health?.reported, redis: () => redis.ping() } },
     routes: usersRouter({
       pool,
       limiter,

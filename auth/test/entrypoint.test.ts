@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { createTestDatabase, freePort, startServiceProcess, testKeys, type ServiceProcess, type TestDatabase } from '@ticketing/common/testing';
+import { createTestDatabase, freePort, startServiceProcess, testKeys, waitFor, type ServiceProcess, type TestDatabase } from '@ticketing/common/testing';
 import { deleteKeys, REDIS_URL, testRedis, uniqueEmail } from './helpers';
 
 // The real composition root, run from source as a separate process (as the dev runner does), so start-up
@@ -106,6 +106,48 @@ it('serves readiness, and on SIGTERM finishes an in-flight sign-in before exitin
     expect(stoppedAt.t - answeredAt).toBeLessThan(2000);
     expect(running.output()).toMatch(/"msg":"stopped"/);
     agent.destroy();
+  } finally {
+    if (running.child.exitCode === null) running.child.kill('SIGKILL');
+  }
+});
+
+it('drains like every service: on SIGTERM readiness fails at once while the listener keeps serving for the drain delay', async () => {
+  const port = await freePort();
+  const running = start({ ...baseEnv(port), SHUTDOWN_DRAIN_SECONDS: '2' });
+  try {
+    await waitUntilReady(port, running);
+    const email = uniqueEmail('drain');
+    const signup = JSON.stringify({ email, password: 'password123' });
+    expect((await post(port, '/api/users/signup', signup)).status).toBe(201);
+
+    let sigtermAt = 0;
+    let drainObserved: { ready: number; live: number } | undefined;
+    // A sign-in in flight (headers sent, body held back) when SIGTERM arrives.
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { port, host: '127.0.0.1', method: 'POST', path: '/api/users/signin', agent: false,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(signup), Expect: '100-continue' } },
+        (res) => (res.resume(), res.on('end', () => resolve(res.statusCode ?? 0))),
+      );
+      req.on('error', reject);
+      req.on('continue', () => {
+        sigtermAt = Date.now();
+        running.child.kill('SIGTERM');
+        // The load balancer's view during the drain: not ready, yet still answered; then the body follows.
+        void waitFor(async () => (await get(port, '/healthz/ready')) === 503).then(async () => {
+          drainObserved = { ready: await get(port, '/healthz/ready'), live: await get(port, '/healthz/live') };
+          req.end(signup);
+        }, reject);
+      });
+      req.flushHeaders();
+    });
+
+    expect(await inFlight).toBe(200);
+    expect(drainObserved).toEqual({ ready: 503, live: 200 });
+    expect(await running.exited).toBe(0);
+    // The listener stayed open for the drain delay before closing (the others' behaviour; auth used to close at once).
+    expect(Date.now() - sigtermAt).toBeGreaterThanOrEqual(1900);
+    expect(running.output()).toMatch(/"msg":"stopped"/);
   } finally {
     if (running.child.exitCode === null) running.child.kill('SIGKILL');
   }

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { createLogger, loadConfig } from '@ticketing/common';
 import { createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
-import { authConfigSchema, type AuthConfig } from '../src/config';
+import { configSchema, type AuthConfig } from '../src/config';
 import { buildApp } from '../src/app';
 
 export const MIGRATIONS_DIR = path.join(__dirname, '../migrations');
@@ -45,13 +45,13 @@ export async function createAuthHarness(extra: Record<string, string> = {}): Pro
   const redis = testRedis();
   await redis.connect();
   const env = testEnv(db, extra);
-  const config = loadConfig(authConfigSchema, env);
+  const config = loadConfig(configSchema, env);
   const logger = createLogger('auth-test', 'silent');
   return {
     db,
     redis,
     config,
-    app: (more = {}) => buildApp({ pool: db.pool, redis, logger, config: loadConfig(authConfigSchema, { ...env, ...more }) }),
+    app: (more = {}) => buildApp({ pool: db.pool, redis, logger, config: loadConfig(configSchema, { ...env, ...more }) }),
     close: async () => {
       await deleteKeys(redis, env.RATE_LIMIT_KEY_PREFIX!);
       await redis.quit();

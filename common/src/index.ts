@@ -17,3 +17,6 @@ export * from './lifecycle/lifecycle';
 export * from './events';
 export * from './bus';
 export * from './money/money';
+export * from './service/service-config';
+export * from './service/consumers';
+export * from './service/run-service';

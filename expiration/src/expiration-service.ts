@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { connectBus, ensureStreams, natsHealthCheck, publishEvent, startPlainConsumer, type Bus, type HealthCheck, type Logger } from '@ticketing/common';
-import type { ExpirationConfig } from './config';
+import { natsHealthCheck, publishEvent, startPlainConsumer, type Bus, type Logger, type Readiness } from '@ticketing/common';
+import { expirationService, type ExpirationConfig } from './config';
 import { HoldTimers } from './queue/hold-timers';
 import { startExpirationWorker } from './queue/expiration-worker';
 import { orderCreatedListener } from './events/order-created.listener';
@@ -9,12 +9,11 @@ import { orderCompletedListener } from './events/order-completed.listener';
 import { StateRecovery } from './recovery/state-recovery';
 
 export interface ExpirationService {
-  bus: Bus;
   timers: HoldTimers;
   recovery: StateRecovery;
-  /** Readiness probes: NATS and Redis must answer. */
-  health: Record<string, HealthCheck>;
-  /** Worker first (its active jobs finish), then the consumer, recovery, queue, bus and Redis. Idempotent. */
+  /** Redis holds the timers (its own store): ready while it answers; a NATS outage is absorbed (jobs retry) and reported. */
+  readiness: Required<Readiness>;
+  /** Worker first (its active jobs finish), then the consumer, recovery, queue and Redis; the bus is the caller's. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -24,8 +23,11 @@ export interface ExpirationServiceOptions {
   retryCapMs?: number;
 }
 
-/** Everything but HTTP, so tests can start and stop whole instances in-process. */
-export async function startExpirationService(config: ExpirationConfig, logger: Logger, opts: ExpirationServiceOptions = {}): Promise<ExpirationService> {
+/** Everything but HTTP and the bus connection, so tests can start and stop whole instances in-process. */
+export async function startExpiration(
+  { config, bus, logger }: { config: ExpirationConfig; bus: Bus; logger: Logger },
+  opts: ExpirationServiceOptions = {},
+): Promise<ExpirationService> {
   // Commands fail after a few retries while Redis is down, so an event handler fails (and the event is redelivered)
   // instead of hanging; BullMQ's worker needs a connection that retries forever.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -37,15 +39,6 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
     await Promise.allSettled([redis.quit(), workerRedis.quit()]);
   };
 
-  let bus: Bus | undefined;
-  try {
-    bus = await connectBus({ url: config.NATS_URL, name: 'expiration', namespace: config.BUS_NAMESPACE, logger });
-    await ensureStreams(bus, ['EXPIRATION', 'ORDERS']);
-  } catch (err) {
-    await bus?.close();
-    await closeRedis();
-    throw err;
-  }
   const connectedBus = bus;
 
   const prefix = config.EXPIRATION_QUEUE_PREFIX;
@@ -77,7 +70,7 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
   const consumer = await startPlainConsumer({
     bus: connectedBus,
     logger,
-    service: 'expiration',
+    service: expirationService.name,
     stream: 'ORDERS',
     // Handlers fail only while Redis is unreachable; with no database to fall back on, an order.created given up on
     // would be a hold that never expires here (recovery replays only when Redis lost its data). About a week at 60 s.
@@ -105,7 +98,6 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
       ['consumer', () => consumer.stop()],
       ['recovery', () => recovery.stop()],
       ['queue', () => timers.close()],
-      ['bus', () => connectedBus.close()],
       ['redis', closeRedis],
     ];
     for (const [name, step] of steps) {
@@ -118,12 +110,11 @@ export async function startExpirationService(config: ExpirationConfig, logger: L
   };
 
   return {
-    bus: connectedBus,
     timers,
     recovery,
-    health: {
-      nats: natsHealthCheck(connectedBus),
-      redis: () => redis.ping(),
+    readiness: {
+      checks: { redis: () => redis.ping() },
+      reported: { nats: natsHealthCheck(connectedBus) },
     },
     stop: () => (stopping ??= stopInOrder()),
   };

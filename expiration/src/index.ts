@@ -1,24 +1,16 @@
-import { createLogger, Lifecycle, loadConfigOrExit } from '@ticketing/common';
-import { expirationConfigSchema } from './config';
+import { runService } from '@ticketing/common';
 import { buildApp } from './app';
-import { startExpirationService } from './expiration-service';
+import { expirationService } from './config';
+import { startExpiration } from './expiration-service';
 
-// Composition root: config → logger → Redis + bus → streams → worker → consumer → recovery → health server.
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(expirationConfigSchema, 'expiration');
-  const logger = createLogger('expiration', config.LOG_LEVEL);
-  const lifecycle = new Lifecycle(logger, { drainDelayMs: config.NODE_ENV === 'production' ? 5000 : 0, timeoutMs: 20_000 });
-  lifecycle.installSignalHandlers();
-
-  const service = await startExpirationService(config, logger);
-  lifecycle.onShutdown('expiration service', () => service.stop());
-
-  const app = buildApp({ logger, health: { checks: service.health, isAccepting: lifecycle.isAccepting } });
-  await lifecycle.listen(app, config.PORT);
-  logger.info({ port: config.PORT }, 'expiration listening (health only)');
-}
-
-main().catch((err: unknown) => {
-  createLogger('expiration').fatal({ err }, 'expiration failed to start');
-  process.exit(1);
+runService({
+  identity: expirationService,
+  streams: ['EXPIRATION', 'ORDERS'],
+  // The worker lets its running jobs finish (each a PubAck away) before the process exits.
+  shutdownTimeoutMs: 20_000,
+  compose: ({ config, bus, logger }) => ({
+    background: [{ name: 'expiration service', start: () => startExpiration({ config, bus, logger }) }],
+    http: (health) => buildApp({ logger, health }),
+    describe: { healthOnly: true },
+  }),
 });

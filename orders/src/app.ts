@@ -1,4 +1,4 @@
-import { createServiceApp, pingDatabase, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
+import { createServiceApp, databaseReadiness, type HealthOptions, type Logger, type Pool } from '@ticketing/common';
 import type { Express } from 'express';
 import { ordersRouter } from './routes/orders.routes';
 
@@ -9,9 +9,8 @@ export interface AppDeps {
   /** ORDER_EXPIRATION_SECONDS: how long a new order holds its ticket. */
   orderExpirationSeconds: number;
   production?: boolean;
-  /** Readiness probes besides the database (index.ts adds NATS). */
-  healthChecks?: Record<string, HealthCheck>;
-  isAccepting?: () => boolean;
+  /** Readiness as runService builds it; tests default to the database alone. */
+  health?: HealthOptions;
 }
 
 /** The orders HTTP app, without listen(): index.ts serves it, tests drive it with supertest or a port-0 server. */
@@ -20,10 +19,7 @@ export function buildApp(deps: AppDeps): Express {
     logger: deps.logger,
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production ?? false,
-    health: {
-      checks: { db: () => pingDatabase(deps.pool), ...deps.healthChecks },
-      isAccepting: deps.isAccepting ?? (() => true),
-    },
+    health: deps.health ?? databaseReadiness(deps.pool),
     routes: ordersRouter({ pool: deps.pool, holdSeconds: deps.orderExpirationSeconds }),
   });
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
+import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
 import { createTestBus, createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import { ORDERS_MIGRATIONS } from '../src/migrations';
 import { insertTicket, type TicketRow } from '../src/data/tickets.data';
-import { ORDERS_STREAMS, startOrdersConsumers } from '../src/events/consumers';
+import { ORDERS_CONSUMERS, ORDERS_STREAMS } from '../src/events/consumers';
 
 export const silentLogger = createLogger('orders-test', 'silent');
 
@@ -55,7 +55,7 @@ export async function startEventHarness(opts: { prepareDatabase?: (db: TestDatab
   await opts.prepareDatabase?.(db);
   const testBus = await createTestBus(silentLogger);
   await ensureStreams(testBus.bus, ORDERS_STREAMS);
-  const consumers = await startOrdersConsumers({ bus: testBus.bus, pool: db.pool, logger: silentLogger, backoffMs: [100, 200] });
+  const consumers = await startConsumers(ORDERS_CONSUMERS, { service: 'orders', bus: testBus.bus, pool: db.pool, logger: silentLogger, backoffMs: [100, 200] });
   const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
   return {
     db,

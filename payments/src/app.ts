@@ -1,4 +1,4 @@
-import { createServiceApp, pingDatabase, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
+import { createServiceApp, databaseReadiness, type HealthOptions, type Logger, type Pool } from '@ticketing/common';
 import type { Express } from 'express';
 import type { PaymentGateway } from './gateways/payment-gateway';
 import { paymentsRouter } from './routes/payments.routes';
@@ -11,9 +11,8 @@ export interface AppDeps {
   /** PAYMENT_CURRENCY (ISO 4217, lower case). */
   currency?: string;
   production?: boolean;
-  /** Readiness probes besides the database (index.ts adds NATS). */
-  healthChecks?: Record<string, HealthCheck>;
-  isAccepting?: () => boolean;
+  /** Readiness as runService builds it; tests default to the database alone. */
+  health?: HealthOptions;
   /** Tests only: the clock used for "past expiresAt". */
   now?: () => Date;
 }
@@ -24,10 +23,7 @@ export function buildApp(deps: AppDeps): Express {
     logger: deps.logger,
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production ?? false,
-    health: {
-      checks: { db: () => pingDatabase(deps.pool), ...deps.healthChecks },
-      isAccepting: deps.isAccepting ?? (() => true),
-    },
+    health: deps.health ?? databaseReadiness(deps.pool),
     routes: paymentsRouter({ pool: deps.pool, gateway: deps.gateway, currency: deps.currency ?? 'usd', logger: deps.logger, now: deps.now }),
   });
 }

@@ -1,35 +1,34 @@
 import { z } from 'zod';
-import { configFields } from '@ticketing/common';
+import { configFields, defineService, type ServiceConfig } from '@ticketing/common';
 
 const optionalPort = z.coerce.number({ error: 'a TCP port number' }).int().min(1).max(65535).optional();
 
-export const configSchema = z.object({
-  NODE_ENV: configFields.NODE_ENV,
-  LOG_LEVEL: configFields.LOG_LEVEL,
-  PORT: configFields.port(3005),
-  DATABASE_URL: configFields.DATABASE_URL,
-  DB_POOL_SIZE: z.coerce.number({ error: 'a number of connections' }).int().min(1).max(200).default(10),
-  NATS_URL: configFields.NATS_URL,
-  BUS_NAMESPACE: z.string().default(''),
-  JWT_PUBLIC_KEY: configFields.JWT_PUBLIC_KEY,
-  /** Set → Stripe; unset → the built-in offline test gateway. */
-  STRIPE_SECRET_KEY: z
-    .string()
-    .regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_... or sk_live_...)')
-    .optional(),
-  /** Only for pointing the SDK at a local fake of Stripe's API (tests); leave unset in production. */
-  STRIPE_API_HOST: z.string().min(1).optional(),
-  STRIPE_API_PORT: optionalPort,
-  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
-  PAYMENT_CURRENCY: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code such as usd')
-    .transform((c) => c.toLowerCase())
-    .default('usd'),
-  /** How often the sweeper reconciles stale payment attempts and retries pending refunds. */
-  PAYMENTS_SWEEP_INTERVAL_SECONDS: configFields.seconds(15),
-  /** A payment attempt still pending after this lost its request (must exceed the gateway's timeout with retries). */
-  PAYMENTS_STALE_ATTEMPT_SECONDS: configFields.seconds(120),
+/** Who payments is and every variable it reads (docs/services/payments.md). */
+export const paymentsService = defineService({
+  name: 'payments',
+  port: 3005,
+  uses: { database: true, bus: true, sessions: true },
+  config: {
+    /** Set → Stripe; unset → the built-in offline test gateway. */
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_... or sk_live_...)')
+      .optional(),
+    /** Only for pointing the SDK at a local fake of Stripe's API (tests); leave unset in production. */
+    STRIPE_API_HOST: z.string().min(1).optional(),
+    STRIPE_API_PORT: optionalPort,
+    STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
+    PAYMENT_CURRENCY: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code such as usd')
+      .transform((c) => c.toLowerCase())
+      .default('usd'),
+    /** How often the sweeper reconciles stale payment attempts and retries pending refunds. */
+    PAYMENTS_SWEEP_INTERVAL_SECONDS: configFields.seconds(15),
+    /** A payment attempt still pending after this lost its request (must exceed the gateway's timeout with retries). */
+    PAYMENTS_STALE_ATTEMPT_SECONDS: configFields.seconds(120),
+  },
 });
 
-export type PaymentsConfig = z.output<typeof configSchema>;
+export const configSchema = paymentsService.configSchema;
+export type PaymentsConfig = ServiceConfig<typeof paymentsService>;

@@ -99,7 +99,7 @@ it('SIGKILL after Stripe charged but before the payment was stored: on restart t
     ticket: { id: randomUUID(), priceCents: 1999 },
   };
   const first = await launch();
-  expect(await (await fetch(url(first, '/healthz/ready'))).json()).toMatchObject({ checks: { db: 'ok', nats: 'ok' } });
+  expect(await (await fetch(url(first, '/healthz/ready'))).json()).toMatchObject({ checks: { database: 'ok', nats: 'ok' } });
   await publishTestEvent(testBus.bus, 'order.created', order);
   await waitFor(async () => (await count(db.pool, 'SELECT 1 FROM orders WHERE id = $1', [order.id])) === 1);
 

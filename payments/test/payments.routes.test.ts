@@ -206,6 +206,6 @@ describe('health', () => {
   test('ready while the database answers', async () => {
     const res = await request(app).get('/healthz/ready');
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({ db: 'ok' });
+    expect(res.body.checks).toEqual({ database: 'ok' });
   });
 });

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { createServiceApp, type HealthCheck, type Logger, type Pool } from '@ticketing/common';
+import { createServiceApp, databaseReadiness, type HealthOptions, type Logger, type Pool } from '@ticketing/common';
 import { ticketsRouter } from './routes/tickets.routes';
 import type { FirstPageCache } from './routes/first-page-cache';
 
@@ -8,9 +8,8 @@ export interface AppDeps {
   logger: Logger;
   jwtPublicKey: string;
   production: boolean;
-  /** Readiness probes (db, nats); GET /healthz/ready answers 503 when one fails. */
-  checks: Record<string, HealthCheck>;
-  isAccepting?: () => boolean;
+  /** Readiness as runService builds it; tests default to the database alone. */
+  health?: HealthOptions;
   /** Serves the anonymous first page of the listing from memory for up to 250 ms (index.ts); none: always the database. */
   firstPageCache?: FirstPageCache;
 }
@@ -21,10 +20,10 @@ export function buildApp(deps: AppDeps): Express {
     logger: deps.logger,
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production,
-    health: { checks: deps.checks, isAccepting: deps.isAccepting ?? (() => true) },
+    health: deps.health ?? databaseReadiness(deps.pool),
     routes: ticketsRouter({ pool: deps.pool, firstPageCache: deps.firstPageCache }),
   });
-  // Express hashes every body it sends to answer If-None-Match; no client of this JSON API sends it (API.md has no
+  // Express hashes every body it sends to answer If-None-Match; no client of this JSON API sends it (docs/api.md has no
   // conditional requests), and on a 20-ticket page the hash is a visible share of the work.
   app.set('etag', false);
   return app;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startOutboxRelay, type Consumer, type OrderCreatedEvent, type OutboxRelay } from '@ticketing/common';
+import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Consumer, type OrderCreatedEvent, type OutboxRelay } from '@ticketing/common';
 import { collectEvents, createTestBus, type EventCollector, type TestBus } from '@ticketing/common/testing';
-import { startOrdersConsumer } from '../src/events/orders.consumer';
+import { ordersConsumer } from '../src/events/orders.consumer';
 import type { FirstPageCache } from '../src/routes/first-page-cache';
 import { startTicketsApp, type TicketsTestContext } from './support';
 
@@ -24,12 +24,12 @@ export async function startTicketsWithBus(opts: { firstPageCache?: FirstPageCach
   await ensureStreams(tb.bus, ['TICKETS', 'ORDERS']);
   const relay = startOutboxRelay({ pool: ctx.db.pool, bus: tb.bus, logger, pollIntervalMs: 200 });
   // Short back-off: a failed delivery comes back in a fraction of a second instead of a second or more.
-  const consumer = await startOrdersConsumer({
+  const consumer = await startConsumers([ordersConsumer({ onTicketChange: () => opts.firstPageCache?.invalidate() })], {
+    service: 'tickets',
     bus: tb.bus,
     pool: ctx.db.pool,
     logger,
     backoffMs: [100, 200],
-    onTicketChange: () => opts.firstPageCache?.invalidate(),
   });
   const published = await collectEvents(tb.bus, 'TICKETS');
   const started: TicketsWithBus = {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Pool } from '@ticketing/common';
+import { startConsumers, type Pool } from '@ticketing/common';
 import { publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
-import { startOrdersConsumer } from '../src/events/orders.consumer';
+import { ordersConsumer } from '../src/events/orders.consumer';
 import { orderCancelled, orderCompleted, orderCreated, quietLogger, startTicketsWithBus, type TicketsWithBus } from './events-support';
 import { createTicketAs, outboxRows } from './support';
 
@@ -35,6 +35,12 @@ async function publish(...args: Parameters<typeof publishTestEvent>): Promise<st
 }
 
 const updatesOf = (ticketId: string) => ctx.published.of('ticket.updated').filter((p) => p.id === ticketId);
+
+/** A ticket and two of its orders, the old one ending before the new one begins (as orders creates them). */
+async function ticketWithOldAndNewOrder() {
+  const t = await newTicket();
+  return { t, oldOrder: orderCreated(t, { expiresInSeconds: 900 }), newOrder: orderCreated(t, { expiresInSeconds: 1200 }) };
+}
 
 test('order.created holds the ticket and publishes ticket.updated (reserved, version + 1) through the outbox', async () => {
   const t = await newTicket();
@@ -72,9 +78,7 @@ test('order.cancelled for the holding order frees the ticket (version + 1, ticke
 });
 
 test('a late order.cancelled of an old order does not free a ticket now held by a newer order', async () => {
-  const t = await newTicket();
-  const oldOrder = orderCreated(t, { expiresInSeconds: 900 });
-  const newOrder = orderCreated(t, { expiresInSeconds: 1200 });
+  const { t, oldOrder, newOrder } = await ticketWithOldAndNewOrder();
   await publish(ctx.tb.bus, 'order.created', oldOrder);
   // Orders cancelled the old order and created the new one, but the new order's event arrives first.
   await publish(ctx.tb.bus, 'order.created', newOrder);
@@ -86,9 +90,7 @@ test('a late order.cancelled of an old order does not free a ticket now held by 
 });
 
 test('an old order’s late order.created does not take the hold from a newer order', async () => {
-  const t = await newTicket();
-  const oldOrder = orderCreated(t, { expiresInSeconds: 900 });
-  const newOrder = orderCreated(t, { expiresInSeconds: 1200 });
+  const { t, oldOrder, newOrder } = await ticketWithOldAndNewOrder();
   await publish(ctx.tb.bus, 'order.created', newOrder);
   await publish(ctx.tb.bus, 'order.created', oldOrder);
   expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 1 });
@@ -186,7 +188,7 @@ test('a redelivered event (same event id) changes nothing: replaying the whole O
   // with the same event ids, including this order.created that would otherwise hold the ticket once more.
   await ctx.consumer.stop();
   await ctx.tb.bus.jsm.consumers.delete(ctx.tb.bus.streamName('ORDERS'), 'tickets');
-  ctx.consumer = await startOrdersConsumer({ bus: ctx.tb.bus, pool: ctx.db.pool, logger: quietLogger, backoffMs: [100] });
+  ctx.consumer = await startConsumers([ordersConsumer()], { service: 'tickets', bus: ctx.tb.bus, pool: ctx.db.pool, logger: quietLogger, backoffMs: [100] });
   const info = () => ctx.tb.bus.jsm.consumers.info(ctx.tb.bus.streamName('ORDERS'), 'tickets');
   const streamLast = (await ctx.tb.bus.jsm.streams.info(ctx.tb.bus.streamName('ORDERS'))).state.last_seq;
   await waitFor(async () => {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createLogger, pingDatabase, type Pool } from '@ticketing/common';
+import { createLogger, type Pool } from '@ticketing/common';
 import { createTestDatabase, signedInUser, testKeys, type TestDatabase, type TestUser } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import { TICKETS_MIGRATIONS } from '../src/migrations';
@@ -19,7 +19,6 @@ export async function startTicketsApp(opts: { firstPageCache?: FirstPageCache } 
     logger: createLogger('tickets-test', 'silent'),
     jwtPublicKey: testKeys().publicKey,
     production: false,
-    checks: { db: () => pingDatabase(db.pool) },
     firstPageCache: opts.firstPageCache,
   });
   return { db, app };

@@ -27,6 +27,13 @@ describe('health routes', () => {
     expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'ok', nats: 'down: connection refused' } });
   });
 
+  it('ready: 200 "degraded" when only a reported dependency (the bus) is down, naming it', async () => {
+    const app = serviceApp(Router(), { health: { checks: { database: ok }, reported: { nats: down('connection refused') } } });
+    const res = await request(app).get('/healthz/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'degraded', checks: { database: 'ok', nats: 'down: connection refused' } });
+  });
+
   it('ready: 503 when a check hangs past the timeout', async () => {
     const app = serviceApp(Router(), {
       health: { checks: { database: () => new Promise(() => undefined) }, timeoutMs: 100 },

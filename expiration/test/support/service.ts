@@ -1,18 +1,26 @@
-import { createLogger, loadConfig } from '@ticketing/common';
-import { expirationConfigSchema, type ExpirationConfig } from '../../src/config';
-import { startExpirationService, type ExpirationService, type ExpirationServiceOptions } from '../../src/expiration-service';
+import { connectBus, createLogger, ensureStreams, loadConfig } from '@ticketing/common';
+import { configSchema, expirationService, type ExpirationConfig } from '../../src/config';
+import { startExpiration, type ExpirationService, type ExpirationServiceOptions } from '../../src/expiration-service';
 import { TEST_REDIS_URL } from './redis';
 
 export const quietLogger = createLogger('expiration-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /** The service's config as its environment would give it, with the test's namespace, prefix and Redis. */
 export function testConfig(env: { BUS_NAMESPACE: string; EXPIRATION_QUEUE_PREFIX: string; NATS_URL?: string; REDIS_URL?: string } & Record<string, string | undefined>): ExpirationConfig {
-  return loadConfig(expirationConfigSchema, { REDIS_URL: TEST_REDIS_URL, EXPIRATION_STATE_CHECK_SECONDS: '1', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  return loadConfig(configSchema, { REDIS_URL: TEST_REDIS_URL, EXPIRATION_STATE_CHECK_SECONDS: '1', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
 }
 
-/** A whole expiration instance in-process (no HTTP): what index.ts starts, minus the listener. */
-export function startTestService(config: ExpirationConfig, opts: ExpirationServiceOptions = { retryBaseMs: 100, retryCapMs: 1000 }): Promise<ExpirationService> {
-  return startExpirationService(config, quietLogger, opts);
+/** A whole expiration instance in-process (no HTTP): what index.ts starts, minus the listener, with a bus of its own. */
+export async function startTestService(config: ExpirationConfig, opts: ExpirationServiceOptions = { retryBaseMs: 100, retryCapMs: 1000 }): Promise<ExpirationService> {
+  const bus = await connectBus({ url: config.NATS_URL, name: expirationService.name, namespace: config.BUS_NAMESPACE, logger: quietLogger });
+  try {
+    await ensureStreams(bus, ['EXPIRATION', 'ORDERS']);
+    const service = await startExpiration({ config, bus, logger: quietLogger }, opts);
+    return { ...service, stop: () => service.stop().finally(() => bus.close()) };
+  } catch (err) {
+    await bus.close();
+    throw err;
+  }
 }
 
 /** Millisecond statistics for the report: p50/p99/max of a sample. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startOutboxRelay, type Bus, type Consumer, type Pool, type Queryable } from '@ticketing/common';
+import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Bus, type Consumer, type Pool, type Queryable } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestBus, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
 import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
 import { PAYMENTS_MIGRATIONS } from '../../src/migrations';
 import type { RefundDeps } from '../../src/domain/refunds';
-import { startOrdersConsumer } from '../../src/events/orders.consumer';
+import { ordersConsumer } from '../../src/events/orders.consumer';
 import { TestGateway } from '../../src/gateways/test-gateway';
 
 export const silentLogger = createLogger('payments-test', 'silent');
@@ -112,7 +112,7 @@ export async function startPaymentsEventHarness(opts: { maxDeliver?: number; tes
   const gateway = new ObservedGateway(new TestGateway(db.pool));
   const refundDeps: RefundDeps = { pool: db.pool, gateway, logger: silentLogger, messageRetryDelayMs: 200, retrierGraceMs: 60_000 };
   const startConsumer = () =>
-    startOrdersConsumer({ bus: testBus.bus, pool: db.pool, logger: silentLogger, refunds: refundDeps, backoffMs: [100, 200], maxDeliver: opts.maxDeliver });
+    startConsumers([ordersConsumer(refundDeps)], { service: 'payments', bus: testBus.bus, pool: db.pool, logger: silentLogger, backoffMs: [100, 200], maxDeliver: opts.maxDeliver });
   let consumer: Consumer | undefined = await startConsumer();
   const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
   const published = await collectEvents(testBus.bus, 'PAYMENTS');
