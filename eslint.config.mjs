@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', '**/*.mjs', '**/*.js', 'client/e2e/**'],
+    files: ['scripts/**', 'bench/**', '**/*.mjs', '**/*.js', '**/*.cjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -2,10 +2,10 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ROOT, SERVICES } from './support/platform-runner';
 
-// The local gateway (scripts/gateway.mjs) as its own process, in front of stub upstreams that report what reached them.
-
-const ROOT = path.resolve(__dirname, '..');
+// The local gateway (scripts/platform/gateway.mjs) as its own process, with the service table's routes, in front of
+// stub upstreams that report what reached them.
 
 let openStream: http.ServerResponse | undefined;
 
@@ -57,13 +57,10 @@ const logLines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   auth = await stubUpstream('auth');
   client = await stubUpstream('client');
-  const routes = [
-    { prefix: '/api/users', name: 'auth', target: auth.url },
-    { prefix: '/api/tickets', name: 'tickets', target: null },
-    { prefix: '/api/orders', name: 'orders', target: `http://127.0.0.1:${await closedPort()}` },
-    { prefix: '/', name: 'client', target: client.url },
-  ];
-  gateway = spawn(process.execPath, [path.join(ROOT, 'scripts/gateway.mjs')], {
+  // auth and the client answer, orders is down (nothing listens on its port), the rest (tickets) are not running.
+  const targets: Record<string, string> = { auth: auth.url, orders: `http://127.0.0.1:${await closedPort()}`, client: client.url };
+  const routes = SERVICES.filter((s) => s.route).map((s) => ({ prefix: s.route, name: s.name, target: targets[s.name] ?? null }));
+  gateway = spawn(process.execPath, [path.join(ROOT, 'scripts/platform/gateway.mjs')], {
     env: { ...process.env, PORT: '0', GATEWAY_ROUTES: JSON.stringify(routes), GATEWAY_TIMEOUT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

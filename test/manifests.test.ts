@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { BACKEND_SERVICES, SERVICES, serviceNamed } from './support/platform-runner';
 
 const root = path.join(__dirname, '..');
 const k8s = path.join(root, 'infra/k8s');
@@ -21,13 +22,8 @@ function render(overlay: string): { yaml: string; objects: K8sObject[] } {
   return { yaml, objects: parseAllDocuments(yaml).map((d) => d.toJS() as K8sObject) };
 }
 
-const SERVICES = [
-  { name: 'auth', port: 3001, route: '/api/users', config: 'auth/src/config' },
-  { name: 'tickets', port: 3002, route: '/api/tickets', config: 'tickets/src/config' },
-  { name: 'orders', port: 3003, route: '/api/orders', config: 'orders/src/config' },
-  { name: 'expiration', port: 3004, route: undefined, config: 'expiration/src/config' },
-  { name: 'payments', port: 3005, route: '/api/payments', config: 'payments/src/config' },
-] as const;
+/** The service table's backend services, each with the module that holds its config schema. */
+const BACKEND = BACKEND_SERVICES.map((s) => ({ ...s, config: `${s.dir}/src/config` }));
 
 /** The zod object a service's config module exports (whatever it is called). */
 function configSchemaOf(modulePath: string): z.ZodObject {
@@ -64,7 +60,7 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
     expect(result.status).toBe(0);
   });
 
-  test.each([...SERVICES.map((s) => s.name), 'client'])('%s runs with probes, resources and a locked-down security context', (name) => {
+  test.each(SERVICES.map((s) => s.name))('%s runs with probes, resources and a locked-down security context', (name) => {
     const deployment = find(objects, 'Deployment', name);
     const pod = deployment.spec.template.spec;
     expect(pod.securityContext.runAsNonRoot).toBe(true);
@@ -75,13 +71,13 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
     expect(container.image).toMatch(new RegExp(`^ticketing/${name}(:|$)`));
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     for (const kind of ['requests', 'limits']) expect(Object.keys(container.resources[kind]).sort()).toEqual(['cpu', 'memory']);
-    const ready = name === 'client' ? '/' : '/healthz/ready';
+    const ready = serviceNamed(name).health;
     const live = name === 'client' ? '/' : '/healthz/live';
     expect(container.readinessProbe.httpGet).toEqual({ path: ready, port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: live, port: 'http' });
   });
 
-  test.each(SERVICES)('$name gets every variable its config schema requires, and one port everywhere', ({ name, port, config }) => {
+  test.each(BACKEND)('$name gets every variable its config schema requires, and one port everywhere', ({ name, port, config }) => {
     const schema = configSchemaOf(config);
     const container = find(objects, 'Deployment', name).spec.template.spec.containers[0];
     const provided = new Set<string>([
@@ -109,8 +105,8 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
     for (const r of routes) {
       for (const rule of r.spec.rules) if (rule.backendRefs) table.set(rule.matches[0].path.value, rule.backendRefs[0]);
     }
-    for (const s of SERVICES.filter((x) => x.route)) expect(table.get(s.route!)).toEqual({ name: s.name, port: s.port });
-    expect(table.get('/')).toEqual({ name: 'client', port: 3000 });
+    for (const s of BACKEND.filter((x) => x.route)) expect(table.get(s.route!)).toEqual({ name: s.name, port: s.port });
+    expect(table.get('/')).toEqual({ name: 'client', port: serviceNamed('client').port });
     expect(find(objects, 'Gateway', 'ticketing').spec.gatewayClassName).toBe('eg');
   });
 
@@ -143,11 +139,12 @@ describe('the prod overlay', () => {
   });
 
   test('runs stateless services at least twice, autoscaled and protected by disruption budgets', () => {
-    for (const name of [...SERVICES.map((s) => s.name), 'client']) {
+    for (const { name } of SERVICES) {
       expect(find(objects, 'Deployment', name).spec.replicas).toBeGreaterThanOrEqual(2);
       find(objects, 'PodDisruptionBudget', name);
     }
-    for (const name of ['auth', 'tickets', 'orders', 'payments', 'client']) {
+    // What the gateway routes to scales with traffic; expiration (no route) does not.
+    for (const { name } of SERVICES.filter((s) => s.route)) {
       expect(find(objects, 'HorizontalPodAutoscaler', name).spec.minReplicas).toBeGreaterThanOrEqual(2);
     }
     expect(find(objects, 'StatefulSet', 'nats').spec.replicas).toBe(3);
@@ -162,7 +159,7 @@ describe('the prod overlay', () => {
 
   test('denies traffic by default and lets each database accept only its own service', () => {
     expect(find(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    for (const db of ['auth', 'tickets', 'orders', 'payments']) {
+    for (const { name: db } of SERVICES.filter((s) => s.needs.includes('db'))) {
       const policy = find(objects, 'NetworkPolicy', `postgres-${db}-access`);
       expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': db } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
     }

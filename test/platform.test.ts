@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startPlatform, type PlatformProcess, type ServiceName } from '../scripts/platform-process.cjs';
+import { BACKEND_SERVICES, ROOT, startPlatform, type PlatformProcess } from './support/platform-runner';
 
 // `npm start` as the tests use it: every backend service that exists, as real processes on free ports, behind the
 // gateway. The client is left out (its production build takes minutes; the browser tests cover it). Services still
 // being written are found by their entry file, so this runs with whatever exists.
 
-const ROOT = path.resolve(__dirname, '..');
-const BACKEND: ServiceName[] = ['auth', 'tickets', 'orders', 'expiration', 'payments'];
-const present = BACKEND.filter((name) => fs.existsSync(path.join(ROOT, name, 'src', 'index.ts')));
+const present = BACKEND_SERVICES.filter((s) => fs.existsSync(path.join(ROOT, s.dir, s.entry))).map((s) => s.name);
 const authRuns = present.includes('auth');
 
 let platform: PlatformProcess;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startPlatform, ROOT, type Platform } from '../../scripts/platform-lib.mjs';
+import { startPlatform, ROOT, type Platform } from '../../scripts/platform/index.mjs';
 
 /** The services the scenarios exercise, plus payments, which consumes every order event as it would in production. */
 export const BENCH_SERVICES = ['tickets', 'orders', 'expiration', 'payments'] as const;

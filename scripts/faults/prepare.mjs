@@ -2,14 +2,14 @@
 // time per checkout, shared with parallel `npm start`s) and prints the service table as JSON on stdout. The suite runs
 // in Jest, which cannot load these ES modules itself, so it runs this file as a child process.
 //   node scripts/faults/prepare.mjs [--no-build] [service ...]
-import { SERVICES } from '../services.mjs';
-import { buildWorkspaces } from '../lib/build.mjs';
-import { ROOT } from '../platform-lib.mjs';
+import { BACKEND_SERVICES } from '../services.cjs';
+import { buildWorkspaces } from '../platform/build.mjs';
+import { ROOT } from '../platform/index.mjs';
 
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
 const names = args.filter((a) => !a.startsWith('--'));
-const services = SERVICES.filter((s) => s.kind !== 'next' && (!names.length || names.includes(s.name)));
+const services = BACKEND_SERVICES.filter((s) => !names.length || names.includes(s.name));
 
 if (build) {
   const built = await buildWorkspaces(ROOT, [{ dir: 'common' }, ...services], { log: (line) => process.stderr.write(`build: ${line}\n`) });

@@ -3,8 +3,8 @@
 // Needs Debian's Chromium (/usr/bin/chromium) and the infrastructure (PostgreSQL, NATS, Redis). Screenshots land in
 // test-artifacts/screenshots/. E2E_BASE_URL=http://localhost:3000 runs it against a platform already up instead.
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot, type Person } from '../../client/e2e/browser';
-import { startPlatformForE2E, type RunningPlatform } from '../../client/e2e/platform';
+import { launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { startPlatformForE2E, type RunningPlatform } from './support/platform';
 import {
   apiSignUp,
   buyFromTicketPage,
@@ -19,7 +19,7 @@ import {
   uniqueEmail,
   uniqueTitle,
   visible,
-} from '../../client/e2e/flows';
+} from './support/flows';
 
 // Long enough that a loaded CI machine still pays in time, short enough to watch a hold expire.
 const HOLD_SECONDS = 10;

@@ -5,8 +5,8 @@
 // its outbox) → tickets frees the ticket. Every event's JetStream time is recorded too, so a late release shows
 // which hop was slow. Then the lazy half: with expiration stopped nothing frees the ticket, yet orders lets another
 // buyer take it as soon as the hold has run out.
-import { startPlatform, type PlatformProcess } from '../../scripts/platform-process.cjs';
-import { ApiUser, EventTimeline, percentile, sleep, sleepUntil, type Order, type Ticket } from './hold-expiry.support';
+import { startPlatform, type PlatformProcess } from '../support/platform-runner';
+import { ApiUser, EventTimeline, percentile, sleep, sleepUntil, type Order, type Ticket } from './support/hold-expiry';
 
 const HOLD_SECONDS = 3;
 const TICKET_COUNT = 10;

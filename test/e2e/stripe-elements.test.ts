@@ -4,9 +4,9 @@
 // built-in test gateway, which takes those tokens. What is tested is our side: the key reaching the browser at run
 // time, the script loaded only when and where needed, the token reaching POST /api/payments and the result shown.
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot, type Person } from '../../client/e2e/browser';
-import { startPlatformForE2E, type RunningPlatform } from '../../client/e2e/platform';
-import { apiSignUp, buyFromTicketPage, uniqueEmail, uniqueTitle, visible } from '../../client/e2e/flows';
+import { launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { startPlatformForE2E, type RunningPlatform } from './support/platform';
+import { apiSignUp, buyFromTicketPage, uniqueEmail, uniqueTitle, visible } from './support/flows';
 
 const PUBLISHABLE_KEY = 'pk_test_offline_e2e';
 const STARTUP_MS = 300_000;

@@ -7,7 +7,7 @@ import { freePort } from '@ticketing/common/testing';
 import { killOnExit } from './infra';
 
 // The platform as separate processes, several replicas of each service, each replica on its own port, under the
-// suite's control: SIGKILL one replica, start it again, see which ones run. (scripts/platform-lib.mjs runs one process
+// suite's control: SIGKILL one replica, start it again, see which ones run. (scripts/platform/index.mjs runs one process
 // per service behind a gateway; this needs replicas and single-process control, and runs inside Jest, which cannot load
 // the platform's ES modules: the service table and the build step come through scripts/faults/prepare.mjs.)
 
@@ -153,13 +153,13 @@ export class Replica {
   }
 }
 
-/** Builds what is stale (the platform's build step) and returns the service table (scripts/services.mjs). */
+/** Builds what is stale (the platform's build step) and returns the service table (scripts/services.cjs). */
 export async function prepareServices(root: string, names: BackendService[]): Promise<ServiceDefinition[]> {
   const { stdout } = await run(process.execPath, [path.join(root, 'scripts', 'faults', 'prepare.mjs'), ...names], { cwd: root, timeout: 600_000, maxBuffer: 10 * 1024 * 1024 });
   const { services } = JSON.parse(stdout) as { services: ServiceDefinition[] };
   return names.map((n) => {
     const s = services.find((x) => x.name === n);
-    if (!s) throw new Error(`scripts/services.mjs has no service ${n}`);
+    if (!s) throw new Error(`scripts/services.cjs has no service ${n}`);
     return s;
   });
 }
@@ -203,7 +203,7 @@ export class ReplicaPlatform {
     return platform;
   }
 
-  /** The process environment, as scripts/lib/plan.mjs builds it for `npm start`: nothing inherited that names a server. */
+  /** The process environment, as scripts/platform/plan.mjs builds it for `npm start`: nothing inherited that names a server. */
   private envFor(service: ServiceDefinition, port: number): NodeJS.ProcessEnv {
     const { endpoints } = this.options;
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', NODE_ENV: 'development', LOG_LEVEL: 'info', ...this.options.env };

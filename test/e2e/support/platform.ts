@@ -1,19 +1,19 @@
 // The platform under test, started the way `npm start` starts it through the platform's programmatic starter
-// (scripts/platform-process.cjs: isolated ports, databases, bus and Redis namespaces, cleaned up at stop), or an
+// (scripts/platform/process.cjs: isolated ports, databases, bus and Redis namespaces, cleaned up at stop), or an
 // already running one at E2E_BASE_URL.
 import path from 'node:path';
-import { startPlatform } from '../../scripts/platform-process.cjs';
-import { REPO_ROOT } from './browser';
+import { ROOT, SERVICES, startPlatform, type ServiceName } from '../../support/platform-runner';
 
 export interface RunningPlatform {
   url: string;
   stop(): Promise<void>;
   /** Only for a platform this suite started (not with E2E_BASE_URL). */
-  stopService?(name: 'auth' | 'tickets' | 'orders' | 'payments'): Promise<void>;
-  startService?(name: 'auth' | 'tickets' | 'orders' | 'payments'): Promise<void>;
+  stopService?(name: ServiceName): Promise<void>;
+  startService?(name: ServiceName): Promise<void>;
 }
 
-const NEEDED = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'client'];
+/** The browser flows need every service, the client included. */
+const NEEDED = SERVICES.map((s) => s.name);
 
 interface E2EPlatformOptions {
   env: Record<string, string>;
@@ -28,7 +28,7 @@ export async function startPlatformForE2E({ env, startTimeoutMs, name, acceptExt
   const external = process.env.E2E_BASE_URL?.replace(/\/+$/, '');
   if (external && acceptExternal) return { url: external, stop: async () => {} };
 
-  const logFile = path.join(REPO_ROOT, 'test-artifacts', `${name}-platform.log`);
+  const logFile = path.join(ROOT, 'test-artifacts', `${name}-platform.log`);
   const platform = await startPlatform({ env, logFile, startTimeoutMs });
   const missing = NEEDED.filter((n) => !platform.services.some((s) => s.name === n));
   if (missing.length) {

@@ -1,7 +1,9 @@
-// Types for scripts/platform-lib.mjs (in-process; ES modules only). Jest tests use platform-process.cjs instead.
-import type { PlatformInfo, PlatformOptions, ServiceName } from './platform-process.cjs';
+// Types for scripts/platform/index.mjs (in-process; ES modules only). Jest tests use process.cjs instead.
+import type { PlatformInfo, PlatformOptions } from './process.cjs';
+import type { ServiceDefinition, ServiceName } from '../services.cjs';
 
-export type { PlatformInfo, PlatformOptions, ServiceName, RunningService } from './platform-process.cjs';
+export type { PlatformInfo, PlatformOptions, RunningService } from './process.cjs';
+export type { ServiceDefinition, ServiceName } from '../services.cjs';
 
 export interface Platform extends PlatformInfo {
   kill(name: ServiceName, signal?: NodeJS.Signals): boolean;
@@ -10,18 +12,6 @@ export interface Platform extends PlatformInfo {
   waitReady(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
   closed: Promise<{ code: number; reason: string }>;
-}
-
-export interface ServiceDefinition {
-  name: ServiceName;
-  port: number;
-  dir: string;
-  entry?: string;
-  kind?: 'next';
-  needs: ('db' | 'nats' | 'redis' | 'jwt-private')[];
-  redisPrefix?: [string, string];
-  health: string;
-  route?: string;
 }
 
 export declare const ROOT: string;

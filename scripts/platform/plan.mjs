@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { databaseUrl } from './infra.mjs';
-import { PlatformError } from './platform-error.mjs';
+import { localPortOf } from '../services.cjs';
+import { PlatformError } from './error.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -93,7 +94,7 @@ export function portTaken(port) {
 export async function assignPorts(services, { port, servicePorts = {} }) {
   const gateway = port === 0 ? await freePort() : port;
   const ports = {};
-  for (const s of services) ports[s.name] = servicePorts[s.name] ?? (port === 0 ? await freePort() : s.port);
+  for (const s of services) ports[s.name] = servicePorts[s.name] ?? (port === 0 ? await freePort() : localPortOf(s));
   return { gateway, ports };
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachLine } from './log-format.mjs';
-import { PlatformError } from './platform-error.mjs';
+import { PlatformError } from './error.mjs';
 
 const IGNORED = new Set(['node_modules', 'dist', '.next', 'test', 'e2e', 'coverage', 'test-artifacts']);
 

@@ -1,14 +1,14 @@
-// startPlatform for tests (Jest, CommonJS): the platform runs in a child process (scripts/platform-child.mjs) and is
+// startPlatform for tests (Jest, CommonJS): the platform runs in a child process (process-child.mjs) and is
 // isolated by default: free ports, its own databases (dropped at stop), bus namespace and Redis prefixes, logs in a
-// file instead of the test's output. Types: platform-process.d.cts.
+// file instead of the test's output. Types: process.d.cts.
 'use strict';
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 
-const ROOT = path.resolve(__dirname, '..');
-const CHILD = path.join(__dirname, 'platform-child.mjs');
+const ROOT = path.resolve(__dirname, '../..');
+const CHILD = path.join(__dirname, 'process-child.mjs');
 
 function tail(file, lines = 60) {
   try {
@@ -20,7 +20,7 @@ function tail(file, lines = 60) {
 
 /**
  * Starts an isolated platform and resolves with a handle once every process is ready; rejects with the reason and
- * the end of the platform's log otherwise. Options are platform-lib's (serialisable ones), with port 0 by default.
+ * the end of the platform's log otherwise. Options are index.mjs's (serialisable ones), with port 0 by default.
  */
 function startPlatform(options = {}) {
   const logFile = options.logFile ?? path.join(ROOT, '.platform', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.log`);

@@ -1,4 +1,4 @@
-// Support for hold-expiry.test.ts: a cookie-carrying API client for the gateway, and a recorder of when each event
+// Support for ../hold-expiry.test.ts: a cookie-carrying API client for the gateway, and a recorder of when each event
 // of the expiry chain was stored in JetStream, so a late release can be attributed to the hop that was slow.
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';

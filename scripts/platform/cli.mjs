@@ -1,13 +1,13 @@
 // `npm start` / `npm run dev`: the whole platform on this machine, one command. See README.md ("Run it").
 import { parseArgs } from 'node:util';
-import { startPlatform, PlatformError, SERVICES } from './platform-lib.mjs';
+import { startPlatform, PlatformError, SERVICES, GATEWAY_PORT } from './index.mjs';
 
 const HELP = `Usage: npm start [-- options]        (npm run dev = npm start -- --watch)
 
   --only auth,tickets   run only these services (default: every service whose entry file exists)
   --watch               run from TypeScript, reload on change (tsx watch), client with next dev
   --json                print every log line as JSON instead of readable text
-  --port 3000           the gateway's port (0: free ports everywhere, isolated databases and namespaces)
+  --port ${GATEWAY_PORT}           the gateway's port (0: free ports everywhere, isolated databases and namespaces)
   --no-build            do not build; run what is in dist/ and .next/
   --log-level debug     LOG_LEVEL for every service
   -h, --help

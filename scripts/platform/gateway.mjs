@@ -3,7 +3,7 @@
 // included) pass through. Upstream down → 502, upstream silent too long → 504, both as the API's error JSON.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { SERVICES, GATEWAY_PORT } from './services.mjs';
+import { SERVICES, GATEWAY_PORT, localPortOf } from '../services.cjs';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -161,11 +161,11 @@ export function routesFor(targets, services = SERVICES) {
   return services.filter((s) => s.route).map((s) => ({ prefix: s.route, name: s.name, target: targets[s.name] ?? null }));
 }
 
-// `node scripts/gateway.mjs`: the gateway alone, in front of services already running on their default ports.
+// `node scripts/platform/gateway.mjs`: the gateway alone, in front of services already running on their `npm start` ports.
 // GATEWAY_ROUTES (JSON [{ prefix, name, target }]) and GATEWAY_TIMEOUT_MS override the defaults (test/gateway.test.ts).
 if (import.meta.main) {
   const port = Number(process.env.PORT ?? GATEWAY_PORT);
-  const targets = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.port}`]));
+  const targets = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${localPortOf(s)}`]));
   const routes = process.env.GATEWAY_ROUTES ? JSON.parse(process.env.GATEWAY_ROUTES) : routesFor(targets);
   const timeoutMs = process.env.GATEWAY_TIMEOUT_MS ? Number(process.env.GATEWAY_TIMEOUT_MS) : undefined;
   const server = createGateway({ routes, timeoutMs });

@@ -1,9 +1,10 @@
-// Types for scripts/platform-process.cjs (tests) and, through platform-lib.d.mts, for scripts/platform-lib.mjs.
+// Types for scripts/platform/process.cjs (tests) and, through index.d.mts, for scripts/platform/index.mjs.
+import type { ServiceName } from '../services.cjs';
 
-export type ServiceName = 'auth' | 'tickets' | 'orders' | 'expiration' | 'payments' | 'client';
+export type { ServiceName } from '../services.cjs';
 
 export interface PlatformOptions {
-  /** Gateway port; 0 (the default for platform-process) isolates: free ports, unique databases and namespaces. */
+  /** Gateway port; 0 (the default for process.cjs) isolates: free ports, unique databases and namespaces. */
   port?: number;
   /** Only these services (names, or "auth,tickets"); default: every service whose entry file exists. */
   only?: ServiceName[] | string;

@@ -1,7 +1,7 @@
-// The platform in a child process, driven over IPC by scripts/platform-process.cjs (Jest cannot load ES modules
-// such as platform-lib.mjs in its sandbox, and a child process also guarantees cleanup: if the test process dies, the
+// The platform in a child process, driven over IPC by scripts/platform/process.cjs (Jest cannot load ES modules
+// such as index.mjs in its sandbox, and a child process also guarantees cleanup: if the test process dies, the
 // IPC channel closes and this process stops everything it started).
-import { startPlatform } from './platform-lib.mjs';
+import { startPlatform } from './index.mjs';
 
 let platform;
 let stopping;

@@ -1,22 +1,22 @@
 // The whole platform as processes on this machine: infrastructure checks, databases, keys, build, one process per
 // service, the Next.js client and the gateway in front. `npm start` is a thin CLI over startPlatform(); tests use it
-// (in-process from ESM, or through scripts/platform-process.cjs from Jest) with isolating options.
+// (in-process from ESM, or through scripts/platform/process.cjs from Jest) with isolating options.
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVICES, GATEWAY_PORT } from './services.mjs';
+import { SERVICES, GATEWAY_PORT } from '../services.cjs';
 import { createGateway, routesFor } from './gateway.mjs';
-import { checkInfrastructure, deleteBusNamespace, deleteRedisNamespace, describeInfrastructureProblems, dropDatabases, ensureDatabases, postgresBaseUrl } from './lib/infra.mjs';
-import { loadOrCreateKeys } from './lib/keys.mjs';
-import { buildWorkspaces } from './lib/build.mjs';
-import { createLogSink } from './lib/log-format.mjs';
-import { ManagedProcess } from './lib/supervisor.mjs';
-import { PlatformError } from './lib/platform-error.mjs';
-import { assignPorts, commandFor, envFor, portTaken, selectServices, writeWatchTsconfig } from './lib/plan.mjs';
+import { checkInfrastructure, deleteBusNamespace, deleteRedisNamespace, describeInfrastructureProblems, dropDatabases, ensureDatabases, postgresBaseUrl } from './infra.mjs';
+import { loadOrCreateKeys } from './keys.mjs';
+import { buildWorkspaces } from './build.mjs';
+import { createLogSink } from './log-format.mjs';
+import { ManagedProcess } from './supervisor.mjs';
+import { PlatformError } from './error.mjs';
+import { assignPorts, commandFor, envFor, portTaken, selectServices, writeWatchTsconfig } from './plan.mjs';
 
-export const ROOT = path.resolve(import.meta.dirname, '..');
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 export { SERVICES, GATEWAY_PORT, PlatformError };
 
 
@@ -122,7 +122,7 @@ function cleanUp(plan, say) {
 
 /**
  * Starts the platform and resolves once every process is ready. Options (all optional):
- *   port: gateway port (3000); 0 = isolated: free ports for everything, unique database prefix and namespaces
+ *   port: gateway port (GATEWAY_PORT); 0 = isolated: free ports for everything, unique database prefix and namespaces
  *   only: service names (array or "auth,tickets"); default: every service whose entry file exists
  *   env: extra environment for every process (e.g. { ORDER_EXPIRATION_SECONDS: '5' }); serviceEnv: { name: env }
  *   servicePorts: { name: port }; databasePrefix ("ticketing", or unique when isolated), busNamespace, redisNamespace
