@@ -1,7 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Pool } from '../../db/pool';
 import { withTransaction } from '../../db/transaction';
-import { ACK_BEFORE_COMMIT, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './message';
+import { eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './message';
 import type { EventContext, TxHandlers } from './types';
 
 /** A message waiting in a lane; `settled` stops its working() heartbeat. */
@@ -31,7 +31,7 @@ export async function applyBatch(pool: Pool, handlers: TxHandlers, settings: Pro
   const attempt = await attemptBatch(pool, handlers, settings, items);
   if (attempt.ok) {
     for (const item of items) {
-      if (!ACK_BEFORE_COMMIT) item.msg.ack();
+      if (!settings.ackBeforeCommit) item.msg.ack();
       item.settled();
     }
     settings.logger.debug({ events: items.length }, 'batch of events applied');
@@ -74,7 +74,7 @@ async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessS
         const { msg, event } = items[i]!;
         const id = event.eventId.toLowerCase();
         if (!fresh.delete(id)) continue;
-        if (ACK_BEFORE_COMMIT) msg.ack();
+        if (settings.ackBeforeCommit) msg.ack();
         const ctx = eventContext(msg, event, settings);
         current = { index: i, logger: ctx.logger };
         await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });

@@ -126,7 +126,7 @@ async function startConsuming(opts: ConsumerOptionsBase, subjectKeys: string[], 
   };
   await setUp();
 
-  const settings: ProcessSettings = { service, maxDeliver, backoffMs, logger };
+  const settings: ProcessSettings = { service, maxDeliver, backoffMs, logger, ackBeforeCommit: opts.faults?.ackBeforeCommit === true };
   const sink = sinkFor(settings, maxInFlight);
   const stopper = new AbortController();
   let current: ConsumerMessages | undefined;

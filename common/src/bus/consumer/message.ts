@@ -59,18 +59,13 @@ export function decodeMessage(bus: Bus, msg: JsMsg, handled: ReadonlySet<string>
 
 type AnyHandler<C> = (payload: never, ctx: C) => Promise<void>;
 
-/**
- * TEST-ONLY fault injection, never set outside test/faults: TICKETING_FAULT_INJECTION=ack-before-commit acks each
- * message before its handler's transaction commits, the very bug invariant 4 forbids (a crash or rollback after the ack
- * loses the event). The fault suite switches it on to prove that its audit detects lost events.
- */
-export const ACK_BEFORE_COMMIT = process.env.TICKETING_FAULT_INJECTION === 'ack-before-commit';
-
 export interface ProcessSettings {
   service: string;
   maxDeliver: number;
   backoffMs: number[];
   logger: Logger;
+  /** The planted ack-before-commit bug (ConsumerFaults), for the fault suite only. */
+  ackBeforeCommit: boolean;
 }
 
 /**
@@ -88,9 +83,9 @@ export async function processMessage(
   const { logger } = ctx;
   const started = performance.now();
   try {
-    if (ACK_BEFORE_COMMIT) msg.ack();
+    if (settings.ackBeforeCommit) msg.ack();
     const outcome = await run(ctx);
-    if (!ACK_BEFORE_COMMIT) msg.ack();
+    if (!settings.ackBeforeCommit) msg.ack();
     logger.debug({ ms: Math.round(performance.now() - started), outcome }, outcome === 'applied' ? 'event applied' : 'event already applied; acked');
   } catch (err) {
     settleFailure(msg, settings, logger, err);

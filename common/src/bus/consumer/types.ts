@@ -53,6 +53,16 @@ export interface ConsumerOptionsBase {
   backoffMs?: number[];
   /** Server-side ack wait (default 30 s); a running handler extends it with working() so it is never redelivered mid-work. */
   ackWaitMs?: number;
+  /** Test-only bugs planted on purpose by the fault suite (docs/faults.md), from validated config; never in production. */
+  faults?: ConsumerFaults;
+}
+
+export interface ConsumerFaults {
+  /**
+   * Ack each message before its handler's transaction commits: the very bug invariant 4 forbids (a crash or rollback
+   * after the ack loses the event). The fault suite switches it on to prove that its audit detects lost events.
+   */
+  ackBeforeCommit?: boolean;
 }
 
 export interface TxConsumerOptions extends ConsumerOptionsBase {
