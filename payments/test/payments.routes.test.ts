@@ -91,21 +91,15 @@ describe('POST /api/payments', () => {
     expect(await paymentsOf(order.id)).toBe(0);
   });
 
-  test('409 for a cancelled order; nothing charged', async () => {
+  test.each([
+    { order: 'a cancelled order', replica: () => ({ status: 'cancelled' as const, version: 1 }), message: /cancelled/ },
+    { order: 'an order past expiresAt even if it is still "created" in the replica', replica: () => ({ expiresAt: new Date(Date.now() - 1000) }), message: /expired/ },
+  ])('409 for $order; nothing charged', async ({ replica, message }) => {
     const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, status: 'cancelled', version: 1 });
+    const order = await seedOrder(db.pool, { userId: buyer.id, ...replica() });
     const res = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' });
     expect(res.status).toBe(409);
-    expect(res.body.errors[0].message).toMatch(/cancelled/);
-    expect(await providerChargesFor(order.id)).toBe(0);
-  });
-
-  test('409 for an order past expiresAt even if it is still "created" in the replica; nothing charged', async () => {
-    const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, expiresAt: new Date(Date.now() - 1000) });
-    const res = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' });
-    expect(res.status).toBe(409);
-    expect(res.body.errors[0].message).toMatch(/expired/);
+    expect(res.body.errors[0].message).toMatch(message);
     expect(await providerChargesFor(order.id)).toBe(0);
   });
 
