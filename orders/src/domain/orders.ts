@@ -21,7 +21,7 @@ import {
   type ExpiredScope,
   type OrderRow,
 } from '../data/orders.data';
-import { recordOrderCancelled, recordOrderCreated, type EventMeta } from '../events/order-events.publisher';
+import { recordOrderCancelled, recordOrderCreated, type EventMeta } from './order-events';
 
 /**
  * Buying holds a ticket. Exclusivity is the database's job (a partial unique index), never a read-then-write here:

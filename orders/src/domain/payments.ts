@@ -1,6 +1,6 @@
 import type { PaymentCreatedEvent, Queryable } from '@ticketing/common';
 import { completeOrderIfPayable, findOrder, type OrderRow } from '../data/orders.data';
-import { recordOrderCompleted, recordPaymentRejected, type EventMeta } from '../events/order-events.publisher';
+import { recordOrderCompleted, recordPaymentRejected, type EventMeta } from './order-events';
 
 export type PaymentOutcome =
   | { kind: 'completed'; order: OrderRow }

@@ -3,7 +3,7 @@ import { body } from 'express-validator';
 import { centsToPrice, isUuid, NotFoundError, requireAuth, userOf, validateRequest, type Pool } from '@ticketing/common';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../domain/orders';
 import type { OrderRow } from '../data/orders.data';
-import type { EventMeta } from '../events/order-events.publisher';
+import type { EventMeta } from '../domain/order-events';
 
 export interface OrdersRoutesDeps {
   pool: Pool;
@@ -11,7 +11,7 @@ export interface OrdersRoutesDeps {
   holdSeconds: number;
 }
 
-/** API.md "orders": the public shape of an order. The price is the order's own, fixed when it was created. */
+/** docs/api.md "orders": the public shape of an order. The price is the order's own, fixed when it was created. */
 export function orderJson(o: OrderRow) {
   return {
     id: o.id,
@@ -25,7 +25,7 @@ export function orderJson(o: OrderRow) {
 
 const metaOf = (req: Request): EventMeta => ({ requestId: String(req.id) });
 
-/** API.md: a path id that is not a UUID is answered 404. */
+/** docs/api.md: a path id that is not a UUID is answered 404. */
 function orderIdOf(req: Request): string {
   const id = req.params.id;
   if (!isUuid(id)) throw new NotFoundError('Order not found');

@@ -28,7 +28,7 @@ export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, log
 }
 
 /**
- * order.cancelled / order.completed: applies version n only on top of n - 1 (DESIGN.md invariant 5). Early (the replica
+ * order.cancelled / order.completed: applies version n only on top of n - 1 (docs/design.md invariant 5). Early (the replica
  * is behind, or has not seen the order yet) → RetryLaterError, so the event is redelivered, never dropped; stale or
  * duplicate (the replica is already at n or later) → ignored.
  */

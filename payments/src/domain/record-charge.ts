@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, PG_UNIQUE_VIOLATION, isPgError, withTransaction, writeOutbox, type Logger, type Pool } from '@ticketing/common';
+import { ConflictError, PG_UNIQUE_VIOLATION, isPgError, withTransaction, type Logger, type Pool } from '@ticketing/common';
 import { finishAttempt, type PaymentAttempt } from '../data/payment-attempts.data';
 import { findPaymentByOrder, insertPayment, type Payment } from '../data/payments.data';
 import { InvalidPaymentTokenError, PaymentDeclinedError, type ChargeRequest } from '../gateways/payment-gateway';
+import { recordPaymentCreated } from './payment-events';
 
 /**
  * The provider's request for an attempt, built from the attempt alone: a replay (client retry, reconciler) must send
@@ -51,12 +52,7 @@ export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt,
         currency: attempt.currency,
         providerId,
       });
-      await writeOutbox(
-        tx,
-        'payment.created',
-        { id: payment.id, orderId: payment.orderId, amountCents: payment.amountCents, providerId: payment.providerId },
-        { requestId },
-      );
+      await recordPaymentCreated(tx, payment, requestId);
       return payment;
     });
   } catch (err) {

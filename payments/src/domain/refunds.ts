@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { RetryLaterError, withTransaction, writeOutbox, type Logger, type OrderPaymentRejectedEvent, type Pool, type Queryable } from '@ticketing/common';
+import { RetryLaterError, withTransaction, type Logger, type OrderPaymentRejectedEvent, type Pool, type Queryable } from '@ticketing/common';
 import { findPayment, markPaymentRefunded, type Payment } from '../data/payments.data';
 import { completeRefund, findDueRefunds, insertRefundOnce, recordRefundFailure, type Refund } from '../data/refunds.data';
 import type { PaymentGateway } from '../gateways/payment-gateway';
+import { recordPaymentRefunded } from './payment-events';
 
 export interface RefundDeps {
   pool: Pool;
@@ -34,7 +35,7 @@ async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, refund: 
 export async function markRefunded(db: Queryable, refund: Refund, payment: Payment, providerRefundId: string, requestId?: string): Promise<boolean> {
   if (!(await completeRefund(db, refund.id, providerRefundId))) return false;
   await markPaymentRefunded(db, payment.id);
-  await writeOutbox(db, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId: providerRefundId }, { requestId });
+  await recordPaymentRefunded(db, payment, providerRefundId, requestId);
   return true;
 }
 

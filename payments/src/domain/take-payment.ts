@@ -22,7 +22,7 @@ export interface PaymentRequest {
   requestId?: string;
 }
 
-/** Attempt 1 uses the order id itself (DESIGN.md: "each charge uses the order id as idempotency key"). */
+/** Attempt 1 uses the order id itself (docs/design.md: "each charge uses the order id as idempotency key"). */
 export function idempotencyKeyFor(orderId: string, attemptNo: number): string {
   return attemptNo === 1 ? orderId : `${orderId}:attempt-${attemptNo}`;
 }

@@ -4,7 +4,7 @@ import { centsToPrice, isUuid, requireAuth, userOf, validateRequest } from '@tic
 import type { Payment } from '../data/payments.data';
 import { takePayment, type PaymentsDeps } from '../domain/take-payment';
 
-/** API.md "payments": amounts leave as decimals; inside they are cents. */
+/** docs/api.md "payments": amounts leave as decimals; inside they are cents. */
 export function paymentJson(p: Payment) {
   return { id: p.id, orderId: p.orderId, amount: centsToPrice(p.amountCents), status: 'succeeded' as const };
 }

@@ -1,7 +1,7 @@
 import { writeOutbox, type Queryable, type TicketCreatedEvent, type TicketUpdatedEvent } from '@ticketing/common';
 import type { TicketRow } from '../data/tickets.data';
 
-/** Every change to a ticket is announced in the transaction that makes it (DESIGN.md invariant 4). */
+/** Every change to a ticket is announced in the transaction that makes it (docs/design.md invariant 4). */
 
 export function ticketCreatedPayload(t: TicketRow): TicketCreatedEvent {
   return { id: t.id, version: t.version, title: t.title, priceCents: t.priceCents, userId: t.userId };

@@ -1,7 +1,7 @@
 import { centsToPrice } from '@ticketing/common';
 import type { TicketRow } from '../data/tickets.data';
 
-/** The public shape of a ticket (API.md "tickets"): decimal price, ISO time, no internals. */
+/** The public shape of a ticket (docs/api.md "tickets"): decimal price, ISO time, no internals. */
 export interface TicketResponse {
   id: string;
   title: string;

@@ -20,7 +20,7 @@ const requireSomeChange: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Path ids that are not UUIDs are answered 404 (API.md), before anything else looks at them. */
+/** Path ids that are not UUIDs are answered 404 (docs/api.md), before anything else looks at them. */
 const ticketIdParam: RequestHandler = (req, _res, next) => {
   if (!isUuid(req.params.id)) throw new NotFoundError('Ticket not found');
   next();

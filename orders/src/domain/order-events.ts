@@ -3,7 +3,7 @@ import type { OrderRow } from '../data/orders.data';
 
 /**
  * The events orders publishes, written to the outbox in the caller's transaction: an order transition and its
- * event commit together or not at all (DESIGN.md invariant 4). The relay publishes them after commit.
+ * event commit together or not at all (docs/design.md invariant 4). The relay publishes them after commit.
  */
 
 export interface EventMeta {
