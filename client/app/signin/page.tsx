@@ -1,19 +1,8 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
-import { AuthForm } from '@/components/auth-form';
-import { safeNextPath } from '@/lib/format';
-import { currentUser } from '@/lib/server-api';
+import { AuthPage, type AuthSearchParams } from '@/components/auth-page';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const next = safeNextPath((await searchParams).next);
-  if (await currentUser()) redirect(next);
-  return (
-    <div className="narrow">
-      <h1>Sign in</h1>
-      <p className="lead">Welcome back.</p>
-      <AuthForm mode="signin" next={next} />
-    </div>
-  );
+export default function SignInPage({ searchParams }: { searchParams: AuthSearchParams }) {
+  return <AuthPage mode="signin" heading="Sign in" lead="Welcome back." searchParams={searchParams} />;
 }

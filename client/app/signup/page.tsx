@@ -1,19 +1,8 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
-import { AuthForm } from '@/components/auth-form';
-import { safeNextPath } from '@/lib/format';
-import { currentUser } from '@/lib/server-api';
+import { AuthPage, type AuthSearchParams } from '@/components/auth-page';
 
 export const metadata: Metadata = { title: 'Sign up' };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const next = safeNextPath((await searchParams).next);
-  if (await currentUser()) redirect(next);
-  return (
-    <div className="narrow">
-      <h1>Create your account</h1>
-      <p className="lead">Sell tickets you can’t use, or buy one someone else can’t.</p>
-      <AuthForm mode="signup" next={next} />
-    </div>
-  );
+export default function SignUpPage({ searchParams }: { searchParams: AuthSearchParams }) {
+  return <AuthPage mode="signup" heading="Create your account" lead="Sell tickets you can’t use, or buy one someone else can’t." searchParams={searchParams} />;
 }
