@@ -11,8 +11,7 @@ export interface ConsumerDeps {
   bus: Bus;
   pool: Pool;
   logger: Logger;
-  /** Test-only bugs the fault suite plants (docs/faults.md). */
-  faults?: { ackBeforeCommit?: boolean };
+  faults?: TxConsumerOptions['faults'];
   /** Tests shorten the redelivery back-off. */
   backoffMs?: number[];
   maxDeliver?: number;

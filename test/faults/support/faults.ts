@@ -27,8 +27,12 @@ export interface FaultRecord {
   /** Milliseconds since the faults began. */
   atMs: number;
   durationMs: number;
-  /** During a NATS or PostgreSQL outage: the replicas that depend on it and still answered ready (should be none). */
-  readyDuringOutage?: { checked: number; ready: string[] };
+  /**
+   * Readiness during an outage (docs/operations.md): through a NATS outage every running replica stays ready (it can
+   * serve: the outbox and retries absorb the bus); through a PostgreSQL restart the replicas that need it are not.
+   * `wrong` lists the replicas that answered otherwise (should be none).
+   */
+  readinessDuringOutage?: { expected: 'ready' | 'unready'; checked: number; wrong: string[] };
 }
 
 export interface Infrastructure {
@@ -85,17 +89,23 @@ export class FaultInjector {
     return { rounds: this.plan.rounds, byKind, killsByService };
   }
 
-  private record(round: number, kind: FaultKind, target: string, at: number, readyDuringOutage?: FaultRecord['readyDuringOutage']): void {
-    this.records.push({ round, kind, target, atMs: at - this.started, durationMs: Date.now() - at, readyDuringOutage });
-    const readiness = readyDuringOutage ? `; ${readyDuringOutage.checked - readyDuringOutage.ready.length}/${readyDuringOutage.checked} dependent replicas not ready` : '';
+  private record(round: number, kind: FaultKind, target: string, at: number, readinessDuringOutage?: FaultRecord['readinessDuringOutage']): void {
+    this.records.push({ round, kind, target, atMs: at - this.started, durationMs: Date.now() - at, readinessDuringOutage });
+    const r = readinessDuringOutage;
+    const readiness = r ? `; ${r.checked - r.wrong.length}/${r.checked} replicas ${r.expected} as they should be` : '';
     this.log(`round ${round}: ${kind} ${target} for ${Date.now() - at} ms${readiness}`);
   }
 
-  /** Readiness must say "not ready" while a dependency is down (API.md, health): ask every replica that needs it. */
-  private async readinessWithout(dependency: 'nats' | 'db'): Promise<FaultRecord['readyDuringOutage']> {
-    const dependents = this.platform.replicas.filter((r) => r.service.needs.includes(dependency) && r.child);
-    const ready = await Promise.all(dependents.map((r) => r.isReady()));
-    return { checked: dependents.length, ready: dependents.filter((_, i) => ready[i]).map((r) => r.name) };
+  /**
+   * Readiness means "can serve requests": ask the replicas that were up when the outage began. A replica killed (by
+   * this suite) while being asked is left out, it says nothing about readiness.
+   */
+  private async readinessWithout(dependency: 'nats' | 'db'): Promise<FaultRecord['readinessDuringOutage']> {
+    const expected = dependency === 'nats' ? 'ready' : 'unready';
+    const asked = this.platform.replicas.filter((r) => r.child && r.state === 'ready' && (dependency === 'nats' || r.service.needs.includes(dependency)));
+    const answers = await Promise.all(asked.map(async (r) => ({ r, child: r.child, ready: await r.isReady() })));
+    const still = answers.filter((a) => a.r.child === a.child && a.r.state === 'ready');
+    return { expected, checked: still.length, wrong: still.filter((a) => a.ready !== (expected === 'ready')).map((a) => a.r.name) };
   }
 
   /** SIGKILL a random running replica, leave it down a moment, start it again (it becomes ready on its own). */

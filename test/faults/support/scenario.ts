@@ -101,10 +101,13 @@ export async function runScenario(root: string, profile: Profile, logDir: string
   }
 }
 
-const readyDuringOutages = (records: FaultRecord[]) =>
+const readinessDuringOutages = (records: FaultRecord[]) =>
   records
-    .filter((f) => f.readyDuringOutage)
-    .map((f) => `${f.kind} (round ${f.round}): ${f.readyDuringOutage!.ready.length} of ${f.readyDuringOutage!.checked} dependent replicas still ready${f.readyDuringOutage!.ready.length ? ` (${f.readyDuringOutage!.ready.join(', ')})` : ''}`)
+    .filter((f) => f.readinessDuringOutage)
+    .map((f) => {
+      const r = f.readinessDuringOutage!;
+      return `${f.kind} (round ${f.round}): ${r.checked - r.wrong.length} of ${r.checked} replicas ${r.expected}${r.wrong.length ? ` (not: ${r.wrong.join(', ')})` : ''}`;
+    })
     .join('; ') || 'no outage';
 const exits = (list: UnexpectedExit[]) => (list.length ? list.map((e) => `${e.replica} (${e.signal ?? `exit ${e.code}`})`).join(', ') : 'none');
 const line = (label: string, value: unknown) => `  ${label.padEnd(22)} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
@@ -118,7 +121,7 @@ export function formatSummary(r: ScenarioResult): string {
     line('rounds', r.faults.rounds),
     line('faults', r.faults.byKind),
     line('kills by service', r.faults.killsByService),
-    line('ready during outages', readyDuringOutages(r.faults.records)),
+    line('readiness in outages', readinessDuringOutages(r.faults.records)),
     line('crashes (running)', exits(r.unexpectedExits.filter((e) => e.phase === 'running'))),
     line('gave up at start-up', exits(r.unexpectedExits.filter((e) => e.phase === 'starting'))),
     line('requests', `${w.requestsTotal} total`),
