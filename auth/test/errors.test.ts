@@ -1,13 +1,9 @@
 import request from 'supertest';
 import { createLogger, createPool } from '@ticketing/common';
 import { buildApp } from '../src/app';
-import { createAuthHarness, uniqueEmail, type AuthHarness } from './helpers';
+import { authHarnessForFile, uniqueEmail } from './helpers';
 
-let h: AuthHarness;
-beforeAll(async () => {
-  h = await createAuthHarness();
-});
-afterAll(() => h.close());
+const h = authHarnessForFile();
 
 describe('unexpected failures', () => {
   it('database gone mid-flight: 500 with a request id and a generic message, no stack or SQL; readiness 503', async () => {

@@ -60,6 +60,35 @@ export async function createAuthHarness(extra: Record<string, string> = {}): Pro
   };
 }
 
+/**
+ * The harness of one test file, created before its first test and closed after its last (the Jest hooks are
+ * registered here). Its members may be used from the file's beforeAll on.
+ */
+export function authHarnessForFile(extra: Record<string, string> = {}): AuthHarness {
+  let harness: AuthHarness | undefined;
+  beforeAll(async () => {
+    harness = await createAuthHarness(extra);
+  });
+  afterAll(() => harness?.close());
+  const current = (): AuthHarness => {
+    if (!harness) throw new Error('the auth harness is created in beforeAll: use it in a hook or a test');
+    return harness;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get redis() {
+      return current().redis;
+    },
+    get config() {
+      return current().config;
+    },
+    app: (more) => current().app(more),
+    close: () => current().close(),
+  };
+}
+
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {

@@ -3,13 +3,9 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { createLogger } from '@ticketing/common';
 import { buildApp } from '../src/app';
-import { createAuthHarness, uniqueEmail, type AuthHarness } from './helpers';
+import { authHarnessForFile, uniqueEmail } from './helpers';
 
-let h: AuthHarness;
-beforeAll(async () => {
-  h = await createAuthHarness();
-});
-afterAll(() => h.close());
+const h = authHarnessForFile();
 
 // Documentation addresses (RFC 5737), one per test, so the per-address limit of one test does not leak into another.
 let lastIp = 0;

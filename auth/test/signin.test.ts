@@ -1,11 +1,7 @@
 import request from 'supertest';
-import { createAuthHarness, sessionCookie, uniqueEmail, type AuthHarness } from './helpers';
+import { authHarnessForFile, sessionCookie, uniqueEmail } from './helpers';
 
-let h: AuthHarness;
-beforeAll(async () => {
-  h = await createAuthHarness();
-});
-afterAll(() => h.close());
+const h = authHarnessForFile();
 
 async function signUp(email: string, password: string, extra: Record<string, string> = {}): Promise<string> {
   const res = await request(h.app(extra)).post('/api/users/signup').send({ email, password });

@@ -1,11 +1,7 @@
 import request from 'supertest';
-import { createAuthHarness, sessionCookie, uniqueEmail, type AuthHarness } from './helpers';
+import { authHarnessForFile, sessionCookie, uniqueEmail } from './helpers';
 
-let h: AuthHarness;
-beforeAll(async () => {
-  h = await createAuthHarness();
-});
-afterAll(() => h.close());
+const h = authHarnessForFile();
 
 describe('POST /api/users/signup', () => {
   it('creates the user: 201 {id, email} and a session cookie that identifies them', async () => {
