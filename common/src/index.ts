@@ -16,6 +16,7 @@ export * from './db/ensure-database';
 export * from './lifecycle/lifecycle';
 export * from './events';
 export * from './bus';
+export * from './context/causation';
 export * from './money/money';
 export * from './service/service-config';
 export * from './service/consumers';

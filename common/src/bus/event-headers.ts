@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
+import { isTraceparent } from '../context/causation';
 import { EventHeaders, type EventSubject } from '../events/contracts';
 
 export interface EventHeaderValues {
@@ -9,8 +10,6 @@ export interface EventHeaderValues {
   requestId?: string;
   traceparent?: string;
 }
-
-const TRACEPARENT_PATTERN = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A fresh W3C trace context (version 00, sampled), for events that start outside any traced request. */
 export function newTraceparent(): string {
@@ -23,7 +22,7 @@ export function buildEventHeaders(v: EventHeaderValues): MsgHdrs {
   h.set(EventHeaders.EventId, v.eventId);
   h.set(EventHeaders.EventType, v.subject);
   h.set(EventHeaders.OccurredAt, typeof v.occurredAt === 'string' ? v.occurredAt : v.occurredAt.toISOString());
-  h.set(EventHeaders.TraceParent, v.traceparent && TRACEPARENT_PATTERN.test(v.traceparent) ? v.traceparent : newTraceparent());
+  h.set(EventHeaders.TraceParent, isTraceparent(v.traceparent) ? v.traceparent : newTraceparent());
   if (v.requestId) h.set(EventHeaders.RequestId, v.requestId);
   return h;
 }

@@ -6,11 +6,7 @@ import type { OrderRow } from '../data/orders.data';
  * event commit together or not at all (docs/design.md invariant 4). The relay publishes them after commit.
  */
 
-export interface EventMeta {
-  requestId?: string;
-}
-
-export function recordOrderCreated(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+export function recordOrderCreated(tx: Queryable, order: OrderRow): Promise<string> {
   return writeOutbox(
     tx,
     'order.created',
@@ -22,21 +18,20 @@ export function recordOrderCreated(tx: Queryable, order: OrderRow, meta: EventMe
       expiresAt: order.expiresAt.toISOString(),
       ticket: { id: order.ticketId, priceCents: order.priceCents },
     },
-    meta,
   );
 }
 
-export function recordOrderCancelled(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+export function recordOrderCancelled(tx: Queryable, order: OrderRow): Promise<string> {
   if (!order.cancelReason) throw new Error(`order ${order.id} is ${order.status}, not cancelled`);
-  return writeOutbox(tx, 'order.cancelled', { id: order.id, version: order.version, ticket: { id: order.ticketId }, reason: order.cancelReason }, meta);
+  return writeOutbox(tx, 'order.cancelled', { id: order.id, version: order.version, ticket: { id: order.ticketId }, reason: order.cancelReason });
 }
 
-export function recordOrderCompleted(tx: Queryable, order: OrderRow, meta: EventMeta = {}): Promise<string> {
+export function recordOrderCompleted(tx: Queryable, order: OrderRow): Promise<string> {
   if (!order.paymentId) throw new Error(`order ${order.id} has no payment`);
-  return writeOutbox(tx, 'order.completed', { id: order.id, version: order.version, ticket: { id: order.ticketId }, paymentId: order.paymentId }, meta);
+  return writeOutbox(tx, 'order.completed', { id: order.id, version: order.version, ticket: { id: order.ticketId }, paymentId: order.paymentId });
 }
 
 /** A payment that arrived for an order no longer payable: payments refunds it on this event. */
-export function recordPaymentRejected(tx: Queryable, orderId: string, paymentId: string, meta: EventMeta = {}): Promise<string> {
-  return writeOutbox(tx, 'order.payment_rejected', { orderId, paymentId }, meta);
+export function recordPaymentRejected(tx: Queryable, orderId: string, paymentId: string): Promise<string> {
+  return writeOutbox(tx, 'order.payment_rejected', { orderId, paymentId });
 }

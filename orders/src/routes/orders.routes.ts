@@ -3,7 +3,6 @@ import { body } from 'express-validator';
 import { centsToPrice, isUuid, NotFoundError, requireAuth, userOf, validateRequest, type Pool } from '@ticketing/common';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../domain/orders';
 import type { OrderRow } from '../data/orders.data';
-import type { EventMeta } from '../domain/order-events';
 
 export interface OrdersRoutesDeps {
   pool: Pool;
@@ -23,8 +22,6 @@ export function orderJson(o: OrderRow) {
   };
 }
 
-const metaOf = (req: Request): EventMeta => ({ requestId: String(req.id) });
-
 /** docs/api.md: a path id that is not a UUID is answered 404. */
 function orderIdOf(req: Request): string {
   const id = req.params.id;
@@ -41,23 +38,23 @@ export function ordersRouter({ pool, holdSeconds }: OrdersRoutesDeps): Router {
     body('ticketId').custom(isUuid).withMessage('ticketId must be a ticket id (a UUID)'),
     validateRequest,
     async (req, res) => {
-      const order = await placeOrder(pool, { buyerId: userOf(req).id, ticketId: req.body.ticketId as string, holdSeconds }, metaOf(req));
+      const order = await placeOrder(pool, { buyerId: userOf(req).id, ticketId: req.body.ticketId as string, holdSeconds });
       res.status(201).json(orderJson(order));
     },
   );
 
   router.get('/api/orders', requireAuth, async (req, res) => {
-    const orders = await listOrders(pool, userOf(req).id, metaOf(req));
+    const orders = await listOrders(pool, userOf(req).id);
     res.json(orders.map(orderJson));
   });
 
   router.get('/api/orders/:id', requireAuth, async (req, res) => {
-    const order = await getOrder(pool, { userId: userOf(req).id, orderId: orderIdOf(req) }, metaOf(req));
+    const order = await getOrder(pool, { userId: userOf(req).id, orderId: orderIdOf(req) });
     res.json(orderJson(order));
   });
 
   router.delete('/api/orders/:id', requireAuth, async (req, res) => {
-    await cancelOrder(pool, { userId: userOf(req).id, orderId: orderIdOf(req) }, metaOf(req));
+    await cancelOrder(pool, { userId: userOf(req).id, orderId: orderIdOf(req) });
     res.status(204).end();
   });
 

@@ -6,15 +6,14 @@ import type { Payment } from '../data/payments.data';
  * its event commit together or not at all (docs/design.md invariant 4). The relay publishes them after commit.
  */
 
-export function recordPaymentCreated(tx: Queryable, payment: Payment, requestId?: string): Promise<string> {
+export function recordPaymentCreated(tx: Queryable, payment: Payment): Promise<string> {
   return writeOutbox(
     tx,
     'payment.created',
     { id: payment.id, orderId: payment.orderId, amountCents: payment.amountCents, providerId: payment.providerId },
-    { requestId },
   );
 }
 
-export function recordPaymentRefunded(tx: Queryable, payment: Payment, providerRefundId: string, requestId?: string): Promise<string> {
-  return writeOutbox(tx, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId: providerRefundId }, { requestId });
+export function recordPaymentRefunded(tx: Queryable, payment: Payment, providerRefundId: string): Promise<string> {
+  return writeOutbox(tx, 'payment.refunded', { id: payment.id, orderId: payment.orderId, refundId: providerRefundId });
 }

@@ -33,7 +33,7 @@ export class AlreadyPaidError extends ConflictError {
  * Whoever ends the attempt first stores the payment; anyone else holding the same attempt (a concurrent request with
  * the same key, the reconciler) got the same charge from the provider and gets AlreadyPaidError: never a second row.
  */
-export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt, providerId: string, logger: Logger, requestId?: string): Promise<Payment> {
+export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt, providerId: string, logger: Logger): Promise<Payment> {
   try {
     return await withTransaction(pool, async (tx) => {
       if (!(await finishAttempt(tx, attempt.id, { status: 'succeeded', providerId }))) {
@@ -52,7 +52,7 @@ export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt,
         currency: attempt.currency,
         providerId,
       });
-      await recordPaymentCreated(tx, payment, requestId);
+      await recordPaymentCreated(tx, payment);
       return payment;
     });
   } catch (err) {

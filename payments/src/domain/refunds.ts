@@ -32,10 +32,10 @@ async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, refund: 
  * In the caller's transaction: the refund done, the payment refunded, payment.refunded in the outbox (the event exists
  * iff the mark committed). Conditional, so the listener and the retrier racing each other publish one event.
  */
-export async function markRefunded(db: Queryable, refund: Refund, payment: Payment, providerRefundId: string, requestId?: string): Promise<boolean> {
+export async function markRefunded(db: Queryable, refund: Refund, payment: Payment, providerRefundId: string): Promise<boolean> {
   if (!(await completeRefund(db, refund.id, providerRefundId))) return false;
   await markPaymentRefunded(db, payment.id);
-  await recordPaymentRefunded(db, payment, providerRefundId, requestId);
+  await recordPaymentRefunded(db, payment, providerRefundId);
   return true;
 }
 
@@ -49,7 +49,7 @@ export async function refundRejectedPayment(
   deps: RefundDeps,
   tx: Queryable,
   event: OrderPaymentRejectedEvent,
-  ctx: { logger: Logger; requestId?: string },
+  ctx: { logger: Logger },
 ): Promise<RefundOutcome> {
   const payment = await findPayment(tx, event.paymentId);
   if (!payment || payment.orderId !== event.orderId) {
@@ -75,7 +75,7 @@ export async function refundRejectedPayment(
     ctx.logger.warn({ err, paymentId: payment.id, orderId: payment.orderId }, 'refund failed; the event will be redelivered (and the retrier holds the refund)');
     throw new RetryLaterError(`refund of payment ${payment.id} failed: ${errorText(err)}`, deps.messageRetryDelayMs ?? 5000);
   }
-  return (await markRefunded(tx, refund, payment, providerRefundId, ctx.requestId)) ? 'refunded' : 'already-refunded';
+  return (await markRefunded(tx, refund, payment, providerRefundId)) ? 'refunded' : 'already-refunded';
 }
 
 /** One pass of the periodic retrier over refunds still pending and due: each in its own transaction. */

@@ -19,7 +19,6 @@ export interface PaymentRequest {
   userId: string;
   orderId: string;
   token: string;
-  requestId?: string;
 }
 
 /** Attempt 1 uses the order id itself (docs/design.md: "each charge uses the order id as idempotency key"). */
@@ -45,7 +44,7 @@ export async function takePayment(deps: PaymentsDeps, req: PaymentRequest): Prom
     await recordFailedCharge(deps.pool, attempt, err);
     throw err;
   }
-  return recordSucceededCharge(deps.pool, attempt, providerId, deps.logger, req.requestId);
+  return recordSucceededCharge(deps.pool, attempt, providerId, deps.logger);
 }
 
 async function beginAttempt(tx: PoolClient, deps: PaymentsDeps, req: PaymentRequest): Promise<PaymentAttempt> {

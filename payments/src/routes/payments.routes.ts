@@ -29,7 +29,6 @@ export function paymentsRouter(deps: PaymentsDeps): Router {
         userId: userOf(req).id,
         orderId: req.body.orderId as string,
         token: req.body.token as string,
-        requestId: String(req.id),
       });
       res.status(201).json(paymentJson(payment));
     },

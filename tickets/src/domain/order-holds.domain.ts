@@ -24,12 +24,11 @@ export type HoldOutcome = 'held' | 'freed' | 'sold' | 'unchanged' | 'unknown-tic
 interface HoldContext {
   tx: PoolClient;
   logger: Logger;
-  requestId?: string;
 }
 
 async function changeHold(ctx: HoldContext, ticket: TicketRow, status: TicketRow['status'], orderId: string | null): Promise<void> {
   const updated = await setTicketHold(ctx.tx, ticket.id, status, orderId);
-  await recordTicketUpdated(ctx.tx, updated, ctx.requestId);
+  await recordTicketUpdated(ctx.tx, updated);
 }
 
 /** Tickets owns tickets: an order for a ticket we never had is garbage, not something to wait for. */

@@ -11,10 +11,10 @@ export function ticketUpdatedPayload(t: TicketRow): TicketUpdatedEvent {
   return { ...ticketCreatedPayload(t), orderId: t.orderId, status: t.status };
 }
 
-export function recordTicketCreated(tx: Queryable, t: TicketRow, requestId?: string): Promise<string> {
-  return writeOutbox(tx, 'ticket.created', ticketCreatedPayload(t), { requestId });
+export function recordTicketCreated(tx: Queryable, t: TicketRow): Promise<string> {
+  return writeOutbox(tx, 'ticket.created', ticketCreatedPayload(t));
 }
 
-export function recordTicketUpdated(tx: Queryable, t: TicketRow, requestId?: string): Promise<string> {
-  return writeOutbox(tx, 'ticket.updated', ticketUpdatedPayload(t), { requestId });
+export function recordTicketUpdated(tx: Queryable, t: TicketRow): Promise<string> {
+  return writeOutbox(tx, 'ticket.updated', ticketUpdatedPayload(t));
 }

@@ -16,10 +16,10 @@ export interface TicketChanges {
 }
 
 /** Lists a ticket and announces it (ticket.created) in one transaction. Version starts at 0. */
-export function createTicket(pool: Pool, input: NewTicket, requestId?: string): Promise<TicketRow> {
+export function createTicket(pool: Pool, input: NewTicket): Promise<TicketRow> {
   return withTransaction(pool, async (tx) => {
     const ticket = await insertTicket(tx, { id: randomUUID(), ...input });
-    await recordTicketCreated(tx, ticket, requestId);
+    await recordTicketCreated(tx, ticket);
     return ticket;
   });
 }
@@ -34,11 +34,11 @@ export async function getTicket(pool: Pool, id: string): Promise<TicketRow> {
  * The seller's edit (invariants 3 and 9). The conditional UPDATE decides; only when it changed nothing do we look at
  * the row, and only to say why (404, 403, 409): the explanation may be a moment stale, the decision never is.
  */
-export function updateTicket(pool: Pool, id: string, userId: string, changes: TicketChanges, requestId?: string): Promise<TicketRow> {
+export function updateTicket(pool: Pool, id: string, userId: string, changes: TicketChanges): Promise<TicketRow> {
   return withTransaction(pool, async (tx) => {
     const updated = await updateFreeTicketOfSeller(tx, id, userId, changes);
     if (updated) {
-      await recordTicketUpdated(tx, updated, requestId);
+      await recordTicketUpdated(tx, updated);
       return updated;
     }
     const current = await findTicket(tx, id);

@@ -26,8 +26,6 @@ const ticketIdParam: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const requestIdOf = (req: Request): string | undefined => (req.id === undefined ? undefined : String(req.id));
-
 const isFirstPageForAll = (req: Request, list: TicketListRequest): boolean =>
   !req.currentUser && list.search === undefined && list.sellerId === undefined && list.cursor === undefined;
 
@@ -58,7 +56,7 @@ export function ticketsRouter(deps: { pool: Pool; firstPageCache?: FirstPageCach
   router.post('/api/tickets', requireAuth, title(), price(), validateRequest, async (req, res) => {
     const input = matchedData<{ title: string; price: number }>(req, { locations: ['body'] });
     const ticket = changed(
-      await createTicket(pool, { title: input.title, priceCents: parsePriceToCents(input.price)!, userId: userOf(req).id }, requestIdOf(req)),
+      await createTicket(pool, { title: input.title, priceCents: parsePriceToCents(input.price)!, userId: userOf(req).id }),
     );
     res.status(201).json(toTicketResponse(ticket));
   });
@@ -77,7 +75,7 @@ export function ticketsRouter(deps: { pool: Pool; firstPageCache?: FirstPageCach
         title: input.title,
         priceCents: input.price === undefined ? undefined : parsePriceToCents(input.price)!,
       };
-      const ticket = changed(await updateTicket(pool, req.params.id as string, userOf(req).id, changes, requestIdOf(req)));
+      const ticket = changed(await updateTicket(pool, req.params.id as string, userOf(req).id, changes));
       res.json(toTicketResponse(ticket));
     },
   );

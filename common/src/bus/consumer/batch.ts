@@ -1,7 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Pool } from '../../db/pool';
 import { withTransaction } from '../../db/transaction';
-import { eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './message';
+import { asCausedBy, eventContext, inTransaction, processMessage, settleFailure, type DecodedEvent, type ProcessSettings } from './message';
 import type { EventContext, TxHandlers } from './types';
 
 /** A message waiting in a lane; `settled` stops its working() heartbeat. */
@@ -77,7 +77,8 @@ async function attemptBatch(pool: Pool, handlers: TxHandlers, settings: ProcessS
         if (settings.ackBeforeCommit) msg.ack();
         const ctx = eventContext(msg, event, settings);
         current = { index: i, logger: ctx.logger };
-        await (handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>)(event.payload, { ...ctx, tx });
+        const handler = handlers[event.subject] as (p: unknown, c: unknown) => Promise<void>;
+        await asCausedBy(event, () => handler(event.payload, { ...ctx, tx }));
       }
       current = undefined;
     });

@@ -1,4 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
+import { runWithCausation } from '../../context/causation';
 import type { Logger } from '../../log/logger';
 import type { Pool } from '../../db/pool';
 import { withTransaction } from '../../db/transaction';
@@ -14,6 +15,8 @@ export interface DecodedEvent {
   payload: Record<string, unknown>;
   eventId: string;
   requestId?: string;
+  /** The cause's W3C trace context (the event's traceparent header). */
+  traceparent?: string;
   /** Events with the same key are handled one after another, in arrival order. */
   key: string;
 }
@@ -52,6 +55,7 @@ export function decodeMessage(bus: Bus, msg: JsMsg, handled: ReadonlySet<string>
       payload,
       eventId,
       requestId: headerOf(msg.headers, EventHeaders.RequestId),
+      traceparent: headerOf(msg.headers, EventHeaders.TraceParent),
       key: aggregateKeyOf(subject as EventSubject, payload),
     },
   };
@@ -84,7 +88,7 @@ export async function processMessage(
   const started = performance.now();
   try {
     if (settings.ackBeforeCommit) msg.ack();
-    const outcome = await run(ctx);
+    const outcome = await asCausedBy(event, () => run(ctx));
     if (!settings.ackBeforeCommit) msg.ack();
     logger.debug({ ms: Math.round(performance.now() - started), outcome }, outcome === 'applied' ? 'event applied' : 'event already applied; acked');
   } catch (err) {
@@ -97,6 +101,11 @@ export function eventContext(msg: JsMsg, event: DecodedEvent, settings: ProcessS
   const deliveryCount = msg.info.deliveryCount;
   const logger = settings.logger.child({ eventId: event.eventId, subject: event.subject, requestId: event.requestId, deliveryCount });
   return { eventId: event.eventId, subject: event.subject, deliveryCount, requestId: event.requestId, logger };
+}
+
+/** Runs a handler with the event as its cause, so the events it writes carry the event's request id and trace context. */
+export function asCausedBy<T>(event: DecodedEvent, fn: () => Promise<T>): Promise<T> {
+  return runWithCausation({ requestId: event.requestId, traceparent: event.traceparent }, fn);
 }
 
 /**
