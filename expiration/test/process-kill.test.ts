@@ -1,9 +1,20 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createTestBus, collectEvents, publishTestEvent, waitFor, TEST_NATS_URL, type EventCollector, type TestBus } from '@ticketing/common/testing';
+import {
+  createTestBus,
+  collectEvents,
+  freePort,
+  publishTestEvent,
+  startServiceProcess,
+  waitFor,
+  waitUntilReady,
+  TEST_NATS_URL,
+  type EventCollector,
+  type ServiceProcess,
+  type TestBus,
+} from '@ticketing/common/testing';
 import type { OrderCreatedEvent } from '@ticketing/common';
 import { deleteKeysWithPrefix, sleep, TEST_REDIS_URL, uniqueQueuePrefix } from './support/redis';
-import { startChildService, type ChildService } from './support/child-service';
 import { countByOrder, orderCreated, publishedAt } from './support/orders';
 import { percentiles } from './support/service';
 
@@ -17,7 +28,7 @@ let expirations: EventCollector;
 let prefix: string;
 let redis: Redis;
 let queue: Queue;
-const children: ChildService[] = [];
+const children: ServiceProcess[] = [];
 
 beforeAll(async () => {
   testBus = await createTestBus();
@@ -28,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) await c.kill('SIGKILL');
+  for (const c of children) await c.stop('SIGKILL');
   await expirations?.stop();
   await queue?.close();
   await redis?.quit();
@@ -36,15 +47,21 @@ afterAll(async () => {
   await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
 });
 
-async function start(): Promise<ChildService> {
-  const child = await startChildService({
+/** The real entry point (src/index.ts: config, HTTP, signals) in a child process that the test can SIGKILL. */
+async function start(): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = startServiceProcess('expiration/src/index.ts', {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
     NATS_URL: TEST_NATS_URL,
     REDIS_URL: TEST_REDIS_URL,
     BUS_NAMESPACE: testBus.namespace,
     EXPIRATION_QUEUE_PREFIX: prefix,
     EXPIRATION_STATE_CHECK_SECONDS: '1',
+    PORT: String(port),
   });
   children.push(child);
+  await waitUntilReady(child, `http://127.0.0.1:${port}/healthz/ready`);
   return child;
 }
 
@@ -58,7 +75,7 @@ describe('expiration process killed', () => {
 
     // Kill as soon as the first expiration of the burst reaches the stream: the rest are being published right now.
     await waitFor(() => expirations.events.length > 0, { timeoutMs: 10_000, intervalMs: 1, description: 'the burst to start' });
-    const exit = await first.kill('SIGKILL');
+    const exit = await first.stop('SIGKILL');
     expect(exit.signal).toBe('SIGKILL');
     const atKill = await queue.getJobCounts('active', 'delayed', 'wait');
     await sleep(300); // let the collector catch up with what reached the stream before the kill
@@ -86,7 +103,7 @@ describe('expiration process killed', () => {
     expect(lateness.max).toBeLessThan(60_000);
 
     // A graceful stop of the survivor: exit code 0 once the worker, consumer, bus and Redis are closed.
-    const stopped = await second.kill('SIGTERM');
+    const stopped = await second.stop('SIGTERM');
     expect(stopped.code).toBe(0);
     expect(second.output()).toContain('"msg":"stopped"');
   });

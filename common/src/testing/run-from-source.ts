@@ -6,12 +6,19 @@ const ROOT = path.join(__dirname, '../../..');
 /** The tsconfig that lets tsx run a service's src/index.ts with @ticketing/common taken from common/src. */
 export const RUN_FROM_SOURCE_TSCONFIG = path.join(ROOT, 'tsconfig.run-from-source.json');
 
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ServiceProcess {
   child: ChildProcess;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
   /** Its exit code (null when killed by a signal). */
   exited: Promise<number | null>;
+  /** Sends the signal unless it has exited already; resolves with how it ended. */
+  stop: (signal: 'SIGTERM' | 'SIGKILL') => Promise<ServiceExit>;
 }
 
 /**
@@ -28,6 +35,28 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const ended = new Promise<ServiceExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const stop = (signal: 'SIGTERM' | 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return ended;
+  };
+  return { child, output: () => out, exited: ended.then(({ code }) => code), stop };
+}
+
+/**
+ * Resolves once GET `url` (its readiness route) answers 200. Rejects with the process's output as soon as it exits,
+ * or after `timeoutMs`, when it is SIGKILLed so that no test leaves it running.
+ */
+export async function waitUntilReady(service: ServiceProcess, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { exitCode, signalCode } = service.child;
+    if (exitCode !== null || signalCode !== null) throw new Error(`the service exited (${signalCode ?? exitCode}) before ${url} answered:\n${service.output()}`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) {
+      service.child.kill('SIGKILL');
+      throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${service.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
