@@ -56,6 +56,27 @@ export function countStatuses(samples: Sample[]): Record<number, number> {
   return counts;
 }
 
+/** A metric with no baseline: a count or a limit the platform must meet on its own. */
+export function absoluteMetric(m: Omit<Metric, 'baseline' | 'ratio'>): Metric {
+  return { scenario: m.scenario, metric: m.metric, unit: m.unit, value: m.value, baseline: null, ratio: null, target: m.target, pass: m.pass, runs: m.runs, note: m.note };
+}
+
+/**
+ * Closed-loop throughput against the baseline's: the target is at least half its rate, with no request failing
+ * (`failures` of them did, described by `failed`, e.g. "requests did not get 201").
+ */
+export function throughputMetric(m: { scenario: string; metric: string; runs: Repetitions<{ perSec: number }, { perSec: number }>; failures: number; failed: string }): Metric {
+  return ratioMetric({
+    scenario: m.scenario,
+    metric: m.metric,
+    unit: '/s',
+    ...bothSides(m.runs, (r) => r.perSec),
+    target: 'ratio ≥ 0.5',
+    passes: (ratio) => ratio >= 0.5 && m.failures === 0,
+    note: m.failures ? `${m.failures} ${m.failed}` : undefined,
+  });
+}
+
 /** A metric from per-repetition values (A) and baselines (B): medians of each, and the ratio of the medians. */
 export function ratioMetric(
   m: Omit<Metric, 'value' | 'baseline' | 'ratio' | 'pass' | 'runs'> & { values: number[]; baselines: number[]; passes?: (ratio: number, value: number) => boolean },
@@ -86,4 +107,42 @@ export async function alternate(rep: number, a: () => Promise<void>, b: () => Pr
     await b();
     await a();
   }
+}
+
+/** The results of a scenario's repetitions: A (the platform) and B (the baseline), one entry per repetition each. */
+export interface Repetitions<A, B> {
+  a: A[];
+  b: B[];
+}
+
+/**
+ * `reps` repetitions of A and B in alternating order (see alternate). `beforeEach` runs before both of a repetition
+ * (a top-up of tickets, say); `afterEach` gets the repetition's two results (to log them).
+ */
+export async function repeatAlternating<A, B>(
+  reps: number,
+  runA: () => Promise<A>,
+  runB: () => Promise<B>,
+  hooks: { beforeEach?: () => Promise<void>; afterEach?: (rep: number, a: A, b: B) => void } = {},
+): Promise<Repetitions<A, B>> {
+  const runs: Repetitions<A, B> = { a: [], b: [] };
+  for (let rep = 0; rep < reps; rep++) {
+    await hooks.beforeEach?.();
+    await alternate(
+      rep,
+      async () => {
+        runs.a.push(await runA());
+      },
+      async () => {
+        runs.b.push(await runB());
+      },
+    );
+    hooks.afterEach?.(rep, runs.a[rep]!, runs.b[rep]!);
+  }
+  return runs;
+}
+
+/** One figure of every repetition, taken alike from A and B: the `values` and `baselines` of a ratioMetric. */
+export function bothSides<A, B>(runs: Repetitions<A, B>, figure: (run: A | B) => number): { values: number[]; baselines: number[] } {
+  return { values: runs.a.map(figure), baselines: runs.b.map(figure) };
 }

@@ -102,3 +102,8 @@ export type WorkerMessage = { type: 'progress'; samples: Sample[] } | { type: 'r
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** A run's result from its samples: finished when the last of them ended (or at the start, if none did). */
+export function resultOf(startedAt: number, samples: Sample[]): RunResult {
+  return { startedAt, finishedAt: samples.reduce((max, s) => Math.max(max, s[3]), startedAt), samples };
+}

@@ -1,4 +1,4 @@
-import { alternate, ratioMetric, summarize, type BenchContext, type Metric } from '../lib/context.mjs';
+import { bothSides, ratioMetric, repeatAlternating, summarize, throughputMetric, type BenchContext, type Metric } from '../lib/context.mjs';
 import { SERVICE_POOL_SIZE } from '../lib/platform.mjs';
 import { ORDER_CONCURRENCY } from './order-creation.mjs';
 
@@ -9,8 +9,6 @@ export async function listings(ctx: BenchContext): Promise<Metric[]> {
   const reps = ctx.quick ? 2 : 5;
   const seconds = ctx.quick ? 3 : 8;
   await ctx.supply.ensure(LIMIT * 2);
-  const a: ReturnType<typeof summarize>[] = [];
-  const b: ReturnType<typeof summarize>[] = [];
   const http = async () => {
     const result = await ctx.load.run({
       kind: 'http-closed',
@@ -19,7 +17,7 @@ export async function listings(ctx: BenchContext): Promise<Metric[]> {
       durationSec: seconds,
       items: [{ method: 'GET', path: `/api/tickets?limit=${LIMIT}` }],
     });
-    a.push(summarize(result, (s) => s === 200));
+    return summarize(result, (s) => s === 200);
   };
   const sql = async () => {
     const result = await ctx.load.run({
@@ -30,26 +28,15 @@ export async function listings(ctx: BenchContext): Promise<Metric[]> {
       durationMs: seconds * 1000,
       limit: LIMIT,
     });
-    b.push(summarize(result, (s) => s === 1));
+    return summarize(result, (s) => s === 1);
   };
   await http(); // warm-up, not counted
-  a.pop();
-  for (let rep = 0; rep < reps; rep++) {
-    await alternate(rep, http, sql);
-    ctx.log(`  rep ${rep + 1}/${reps}: HTTP ${a[a.length - 1]!.perSec.toFixed(0)}/s (p99 ${a[a.length - 1]!.p99.toFixed(1)} ms), SQL ${b[b.length - 1]!.perSec.toFixed(0)}/s (p99 ${b[b.length - 1]!.p99.toFixed(1)} ms)`);
-  }
-  const errors = a.reduce((n, r) => n + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((m, [, c]) => m + c, 0), 0);
+  const runs = await repeatAlternating(reps, http, sql, {
+    afterEach: (rep, a, b) => ctx.log(`  rep ${rep + 1}/${reps}: HTTP ${a.perSec.toFixed(0)}/s (p99 ${a.p99.toFixed(1)} ms), SQL ${b.perSec.toFixed(0)}/s (p99 ${b.p99.toFixed(1)} ms)`),
+  });
+  const errors = runs.a.reduce((n, r) => n + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((m, [, c]) => m + c, 0), 0);
   return [
-    ratioMetric({
-      scenario: 'listings',
-      metric: 'requests/s',
-      unit: '/s',
-      values: a.map((r) => r.perSec),
-      baselines: b.map((r) => r.perSec),
-      target: 'ratio ≥ 0.5',
-      passes: (ratio) => ratio >= 0.5 && errors === 0,
-      note: errors ? `${errors} responses were not 200` : undefined,
-    }),
-    ratioMetric({ scenario: 'listings', metric: 'p99', unit: 'ms', values: a.map((r) => r.p99), baselines: b.map((r) => r.p99), target: '' }),
+    throughputMetric({ scenario: 'listings', metric: 'requests/s', runs, failures: errors, failed: 'responses were not 200' }),
+    ratioMetric({ scenario: 'listings', metric: 'p99', unit: 'ms', ...bothSides(runs, (r) => r.p99), target: '' }),
   ];
 }

@@ -1,4 +1,4 @@
-import { alternate, countStatuses, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
+import { absoluteMetric, alternate, countStatuses, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
 import type { HttpItem } from '../lib/protocol.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { returnUnused } from './order-creation.mjs';
@@ -68,18 +68,16 @@ export async function onsaleRace(ctx: BenchContext): Promise<Metric[]> {
   const exact = contended.every((r) => r.winners === TICKETS && r.ticketsWithTwoWinners === 0);
   const serverErrors = [...contended, ...uncontended].reduce((n, r) => n + r.serverErrors, 0);
   return [
-    {
+    absoluteMetric({
       scenario: 'onsale race',
       metric: `winners per round (${rounds} rounds)`,
       unit: 'count',
       value: Math.min(...winners),
-      baseline: null,
-      ratio: null,
       target: `exactly ${TICKETS} every round`,
       pass: exact,
       runs: { value: winners },
       note: exact ? undefined : `winners per round: ${winners.join(', ')}`,
-    },
+    }),
     ratioMetric({
       scenario: 'onsale race',
       metric: 'contended p99',
@@ -89,15 +87,6 @@ export async function onsaleRace(ctx: BenchContext): Promise<Metric[]> {
       target: 'ratio ≤ 3',
       passes: (ratio) => ratio <= 3,
     }),
-    {
-      scenario: 'onsale race',
-      metric: '5xx (and connection errors)',
-      unit: 'count',
-      value: serverErrors,
-      baseline: null,
-      ratio: null,
-      target: '0',
-      pass: serverErrors === 0,
-    },
+    absoluteMetric({ scenario: 'onsale race', metric: '5xx (and connection errors)', unit: 'count', value: serverErrors, target: '0', pass: serverErrors === 0 }),
   ];
 }

@@ -1,4 +1,4 @@
-import { alternate, ratioMetric, summarize, type BenchContext, type Metric } from '../lib/context.mjs';
+import { bothSides, ratioMetric, repeatAlternating, summarize, throughputMetric, type BenchContext, type Metric } from '../lib/context.mjs';
 import { SERVICE_POOL_SIZE } from '../lib/platform.mjs';
 import type { HttpItem, RunResult } from '../lib/protocol.mjs';
 
@@ -60,35 +60,15 @@ export async function orderCreation(ctx: BenchContext): Promise<Metric[]> {
   await runOrdersHttp(ctx, warmUp);
   await runOrdersSql(ctx, warmUp);
 
-  const a: ReturnType<typeof summarize>[] = [];
-  const b: ReturnType<typeof summarize>[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    await alternate(
-      rep,
-      async () => {
-        a.push(await runOrdersHttp(ctx, perRun));
-      },
-      async () => {
-        b.push(await runOrdersSql(ctx, perRun));
-      },
-    );
-    const last = a[a.length - 1]!;
-    ctx.log(`  rep ${rep + 1}/${reps}: HTTP ${last.perSec.toFixed(0)}/s (p99 ${last.p99.toFixed(1)} ms, ${JSON.stringify(last.statuses)}), SQL ${b[b.length - 1]!.perSec.toFixed(0)}/s`);
-  }
-  const failures = a.reduce((n, r) => n + perRun - r.count, 0);
+  const runs = await repeatAlternating(reps, () => runOrdersHttp(ctx, perRun), () => runOrdersSql(ctx, perRun), {
+    afterEach: (rep, a, b) =>
+      ctx.log(`  rep ${rep + 1}/${reps}: HTTP ${a.perSec.toFixed(0)}/s (p99 ${a.p99.toFixed(1)} ms, ${JSON.stringify(a.statuses)}), SQL ${b.perSec.toFixed(0)}/s`),
+  });
+  const failures = runs.a.reduce((n, r) => n + perRun - r.count, 0);
   const metrics = [
-    ratioMetric({
-      scenario: 'order creation',
-      metric: 'orders/s',
-      unit: '/s',
-      values: a.map((r) => r.perSec),
-      baselines: b.map((r) => r.perSec),
-      target: 'ratio ≥ 0.5',
-      passes: (ratio) => ratio >= 0.5 && failures === 0,
-      note: failures ? `${failures} requests did not get 201` : undefined,
-    }),
-    ratioMetric({ scenario: 'order creation', metric: 'p50', unit: 'ms', values: a.map((r) => r.p50), baselines: b.map((r) => r.p50), target: '' }),
-    ratioMetric({ scenario: 'order creation', metric: 'p99', unit: 'ms', values: a.map((r) => r.p99), baselines: b.map((r) => r.p99), target: '' }),
+    throughputMetric({ scenario: 'order creation', metric: 'orders/s', runs, failures, failed: 'requests did not get 201' }),
+    ratioMetric({ scenario: 'order creation', metric: 'p50', unit: 'ms', ...bothSides(runs, (r) => r.p50), target: '' }),
+    ratioMetric({ scenario: 'order creation', metric: 'p99', unit: 'ms', ...bothSides(runs, (r) => r.p99), target: '' }),
   ];
   ctx.saturation = { ordersPerSec: metrics[0]!.value, p99Ms: metrics[2]!.value };
   return metrics;

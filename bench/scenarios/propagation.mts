@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { alternate, ratioMetric, type BenchContext, type Metric } from '../lib/context.mjs';
+import { bothSides, ratioMetric, repeatAlternating, type BenchContext, type Metric } from '../lib/context.mjs';
 import { nowMs, type Sample } from '../lib/protocol.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { orderItems, returnUnused } from './order-creation.mjs';
@@ -109,40 +109,23 @@ export async function propagation(ctx: BenchContext): Promise<Metric[]> {
   const count = rate * seconds;
   await ctx.supply.ensure(reps * count);
   ctx.log(`  ${rate} orders/s (half of ${saturation.toFixed(0)}/s) for ${seconds} s, ${reps} repetitions`);
-  const a: Awaited<ReturnType<typeof ordersToHolds>>[] = [];
-  const b: Awaited<ReturnType<typeof busRoundTrip>>[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    await alternate(
-      rep,
-      async () => {
-        a.push(await ordersToHolds(ctx, rate, count));
-      },
-      async () => {
-        b.push(await busRoundTrip(ctx, rate, count));
-      },
-    );
-    const last = a[a.length - 1]!;
-    ctx.log(`  rep ${rep + 1}/${reps}: order → hold p50 ${percentile(last.latencies, 50).toFixed(1)} ms, p99 ${percentile(last.latencies, 99).toFixed(1)} ms; bus p99 ${percentile(b[b.length - 1]!.latencies, 99).toFixed(1)} ms`);
-    ctx.log(`    hops: ${last.hops}`);
-  }
-  const lost = a.reduce((n, r) => n + r.missing, 0) + b.reduce((n, r) => n + r.missing, 0);
-  const failed = a.reduce((n, r) => n + r.failed, 0);
+  const runs = await repeatAlternating(reps, () => ordersToHolds(ctx, rate, count), () => busRoundTrip(ctx, rate, count), {
+    afterEach: (rep, a, b) => {
+      ctx.log(`  rep ${rep + 1}/${reps}: order → hold p50 ${percentile(a.latencies, 50).toFixed(1)} ms, p99 ${percentile(a.latencies, 99).toFixed(1)} ms; bus p99 ${percentile(b.latencies, 99).toFixed(1)} ms`);
+      ctx.log(`    hops: ${a.hops}`);
+    },
+  });
+  const lost = [...runs.a, ...runs.b].reduce((n, r) => n + r.missing, 0);
+  const failed = runs.a.reduce((n, r) => n + r.failed, 0);
   const note = [lost ? `${lost} holds or messages never seen within 30 s` : '', failed ? `${failed} orders did not get 201` : ''].filter(Boolean).join('; ') || undefined;
+  const latencyAt = (p: number) => bothSides(runs, (r) => percentile(r.latencies, p));
   return [
-    ratioMetric({
-      scenario: 'propagation',
-      metric: `p50 at ${rate}/s`,
-      unit: 'ms',
-      values: a.map((r) => percentile(r.latencies, 50)),
-      baselines: b.map((r) => percentile(r.latencies, 50)),
-      target: '',
-    }),
+    ratioMetric({ scenario: 'propagation', metric: `p50 at ${rate}/s`, unit: 'ms', ...latencyAt(50), target: '' }),
     ratioMetric({
       scenario: 'propagation',
       metric: `p99 at ${rate}/s`,
       unit: 'ms',
-      values: a.map((r) => percentile(r.latencies, 99)),
-      baselines: b.map((r) => percentile(r.latencies, 99)),
+      ...latencyAt(99),
       target: 'p99 ≤ 50 ms; ratio ≤ 10',
       passes: (ratio, value) => value <= 50 && ratio <= 10 && lost === 0,
       note,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { nowMs, type BullmqLatenessJob, type RunResult, type Sample } from '../protocol.mjs';
+import { nowMs, resultOf, type BullmqLatenessJob, type RunResult, type Sample } from '../protocol.mjs';
 
 /**
  * The baseline of "expiry": what BullMQ alone costs. `count` delayed jobs due within spreadMs, added leadMs ahead
@@ -40,7 +40,7 @@ export async function runBullmqLateness(job: BullmqLatenessJob): Promise<RunResu
       { connection, prefix: job.prefix, concurrency: job.concurrency },
     );
     await Promise.race([allDone, sleep(job.leadMs + job.spreadMs + 60_000)]);
-    return { startedAt: dueFrom, finishedAt: samples.reduce((max, s) => Math.max(max, s[3]), dueFrom), samples };
+    return resultOf(dueFrom, samples);
   } finally {
     await worker?.close();
     await queue.obliterate({ force: true }).catch(() => undefined);

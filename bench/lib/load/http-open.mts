@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { nowMs, type HttpOpenJob, type RunResult, type Sample } from '../protocol.mjs';
+import { nowMs, resultOf, type HttpOpenJob, type RunResult, type Sample } from '../protocol.mjs';
+import { startAtRate } from './open-loop.mjs';
 
 /**
  * Open-loop load: request i is due at start + i / rate, whether or not earlier ones were answered, and its latency
@@ -46,18 +46,10 @@ export async function runHttpOpen(job: HttpOpenJob, onProgress?: (samples: Sampl
       req.end(item.body);
     });
 
-  const startedAt = nowMs() + 20;
-  const intervalMs = 1000 / job.ratePerSec;
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < job.count; i++) {
-    const dueAt = startedAt + i * intervalMs;
-    const wait = dueAt - nowMs();
-    if (wait > 1) await sleep(wait);
-    inFlight.push(send(i, dueAt));
-  }
-  await Promise.all(inFlight);
+  const { startedAt, started } = await startAtRate(job.ratePerSec, job.count, send);
+  await Promise.all(started);
   if (flusher) clearInterval(flusher);
   if (onProgress && unsent.length) onProgress(unsent);
   agent.destroy();
-  return { startedAt, finishedAt: samples.reduce((max, s) => Math.max(max, s[3]), startedAt), samples };
+  return resultOf(startedAt, samples);
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, headers, nanos } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { nowMs, type JetStreamRoundTripJob, type RunResult, type Sample } from '../protocol.mjs';
+import { nowMs, resultOf, type JetStreamRoundTripJob, type RunResult, type Sample } from '../protocol.mjs';
+import { startAtRate } from './open-loop.mjs';
 
 /**
  * The baseline of "propagation": what the bus alone costs. Messages published at the scenario's rate (with a
@@ -44,22 +45,16 @@ export async function runJetStreamRoundTrip(job: JetStreamRoundTripJob): Promise
     })();
 
     const payload = new TextEncoder().encode(JSON.stringify({ id: randomUUID(), pad: 'x'.repeat(Math.max(0, job.payloadBytes - 60)) }));
-    const startedAt = nowMs() + 20;
-    const intervalMs = 1000 / job.ratePerSec;
-    const publishes: Promise<unknown>[] = [];
-    for (let i = 0; i < job.count; i++) {
-      const dueAt = startedAt + i * intervalMs;
-      const wait = dueAt - nowMs();
-      if (wait > 1) await sleep(wait);
+    const { startedAt, started: publishes } = await startAtRate(job.ratePerSec, job.count, (i) => {
       const h = headers();
       h.set('Bench-Index', String(i));
       sentAt.set(i, nowMs());
-      publishes.push(js.publish(subject, payload, { msgID: randomUUID(), headers: h }));
-    }
+      return js.publish(subject, payload, { msgID: randomUUID(), headers: h });
+    });
     await Promise.all(publishes);
     await Promise.race([received, sleep(30_000)]);
     messages.stop();
-    return { startedAt, finishedAt: samples.reduce((max, s) => Math.max(max, s[3]), startedAt), samples };
+    return resultOf(startedAt, samples);
   } finally {
     await jsm.streams.delete(job.streamName).catch(() => undefined);
     await nc.close();
