@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import request from 'supertest';
-import { COMMON_MIGRATIONS, newTraceparent, startConsumer, withTransaction, writeOutbox, type Consumer, type Pool } from '@ticketing/common';
-import { createTestBus, createTestDatabase, publishTestEvent, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
+import { newTraceparent, withTransaction, writeOutbox, type Pool } from '@ticketing/common';
+import { publishTestEvent, waitFor } from '@ticketing/common/testing';
 import { serviceApp } from '../http/service-app';
-import { quietLogger, ticketCreated, ticketUpdated } from './helpers';
+import { consumerTestEnv, ticketCreated, ticketUpdated } from './helpers';
 
 // The request id and trace context reach the outbox one way: from the work in progress (an HTTP request, an event
 // being handled), never passed along by the code in between.
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_causation');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const env = consumerTestEnv('bus_causation');
 
 async function outboxHeadersOf(pool: Pool, ticketId: string): Promise<Record<string, string>> {
   const { rows } = await pool.query<{ headers: Record<string, string> }>("SELECT headers FROM outbox WHERE payload->>'id' = $1", [ticketId]);
@@ -27,7 +20,7 @@ async function outboxHeadersOf(pool: Pool, ticketId: string): Promise<Record<str
 describe('an event written while handling an HTTP request', () => {
   const router = Router().post('/tickets', async (req, res) => {
     const ticket = ticketCreated(req.body.id as string);
-    await withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
+    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
     res.status(201).json({ id: ticket.id });
   });
   const app = serviceApp(router);
@@ -36,44 +29,28 @@ describe('an event written while handling an HTTP request', () => {
     const id = randomUUID();
     const traceparent = newTraceparent();
     await request(app).post('/tickets').set('x-request-id', 'req-causation-1').set('traceparent', traceparent).send({ id }).expect(201);
-    expect(await outboxHeadersOf(db.pool, id)).toEqual({ requestId: 'req-causation-1', traceparent });
+    expect(await outboxHeadersOf(env.db.pool, id)).toEqual({ requestId: 'req-causation-1', traceparent });
   });
 
   test('carries the minted request id when the caller sent none, and no invalid traceparent', async () => {
     const id = randomUUID();
     const res = await request(app).post('/tickets').set('traceparent', 'not-a-trace').send({ id }).expect(201);
-    expect(await outboxHeadersOf(db.pool, id)).toEqual({ requestId: res.headers['x-request-id'] });
+    expect(await outboxHeadersOf(env.db.pool, id)).toEqual({ requestId: res.headers['x-request-id'] });
   });
 
   test('outside any request or handler, an event carries no cause', async () => {
     const ticket = ticketCreated();
-    await withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
-    expect(await outboxHeadersOf(db.pool, ticket.id)).toEqual({});
+    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
+    expect(await outboxHeadersOf(env.db.pool, ticket.id)).toEqual({});
   });
 });
 
 describe('an event written by a consumer handler', () => {
-  let tb: TestBus;
-  let consumer: Consumer | undefined;
   const txids = new Map<string, string>();
 
-  beforeEach(async () => {
-    tb = await createTestBus(quietLogger());
-  });
-  afterEach(async () => {
-    await consumer?.stop();
-    consumer = undefined;
-    await tb.cleanup();
-  });
-
   // Each consumed ticket.created writes a ticket.updated of the same ticket, as a service reacting to an event would.
-  const startReacting = async () => {
-    consumer = await startConsumer({
-      bus: tb.bus,
-      logger: quietLogger(),
-      service: 'svc',
-      stream: 'TICKETS',
-      pool: db.pool,
+  const startReacting = () =>
+    env.start({
       lanes: 1,
       handlers: {
         'ticket.created': async (p, ctx) => {
@@ -82,10 +59,9 @@ describe('an event written by a consumer handler', () => {
         },
       },
     });
-  };
   const publishCause = async (requestId: string, traceparent = newTraceparent()) => {
     const ticket = ticketCreated();
-    await publishTestEvent(tb.bus, 'ticket.created', ticket, randomUUID(), { requestId, traceparent });
+    await publishTestEvent(env.tb.bus, 'ticket.created', ticket, randomUUID(), { requestId, traceparent });
     return { ticketId: ticket.id, requestId, traceparent };
   };
 
@@ -93,15 +69,15 @@ describe('an event written by a consumer handler', () => {
     await startReacting();
     const cause = await publishCause('req-consumed-1');
     await waitFor(() => expect(txids.has(cause.ticketId)).toBe(true));
-    await waitFor(async () => expect(await outboxHeadersOf(db.pool, cause.ticketId)).toEqual({ requestId: cause.requestId, traceparent: cause.traceparent }));
+    await waitFor(async () => expect(await outboxHeadersOf(env.db.pool, cause.ticketId)).toEqual({ requestId: cause.requestId, traceparent: cause.traceparent }));
   });
 
   test("in a batch, each event written carries its own consumed event's request id", async () => {
-    const causes = [];
+    const causes: Array<Awaited<ReturnType<typeof publishCause>>> = [];
     for (let i = 0; i < 12; i++) causes.push(await publishCause(`req-batch-${i}`));
     await startReacting(); // after the backlog, so the events are applied in shared transactions
     await waitFor(() => expect(causes.every((c) => txids.has(c.ticketId))).toBe(true));
     expect(new Set(causes.map((c) => txids.get(c.ticketId))).size).toBeLessThan(causes.length);
-    for (const c of causes) expect(await outboxHeadersOf(db.pool, c.ticketId)).toEqual({ requestId: c.requestId, traceparent: c.traceparent });
+    for (const c of causes) expect(await outboxHeadersOf(env.db.pool, c.ticketId)).toEqual({ requestId: c.requestId, traceparent: c.traceparent });
   });
 });

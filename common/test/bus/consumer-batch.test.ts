@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { COMMON_MIGRATIONS, startConsumer, type Consumer, type TxEventContext } from '@ticketing/common';
-import { createTestBus, createTestDatabase, publishTestEvent, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { capturingLogger, quietLogger, ticketUpdated } from './helpers';
+import type { TxEventContext } from '@ticketing/common';
+import { publishTestEvent, waitFor } from '@ticketing/common/testing';
+import { capturingLogger, consumerTestEnv, ticketUpdated } from './helpers';
 
 // A transactional consumer applies a lane's waiting events in one transaction. These tests publish a backlog first,
 // so the consumer meets many events at once, and read each handler's transaction id to see how they were grouped.
 
-let db: TestDatabase;
-let tb: TestBus;
-let consumer: Consumer | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_consumer_batch');
-  await db.pool.query(`
+const env = consumerTestEnv('bus_consumer_batch', {
+  schema: `
     CREATE TABLE parents (id uuid PRIMARY KEY);
     CREATE TABLE applied (
       event_id uuid PRIMARY KEY,
@@ -20,24 +15,13 @@ beforeAll(async () => {
       version int NOT NULL,
       txid bigint NOT NULL,
       parent_id uuid REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED
-    );`);
-});
-beforeEach(async () => {
-  tb = await createTestBus(quietLogger());
-});
-afterEach(async () => {
-  await consumer?.stop();
-  consumer = undefined;
-  await tb.cleanup();
-  await db.pool.query('TRUNCATE applied, inbox');
-});
-afterAll(async () => {
-  await db.drop();
+    );`,
+  afterEachSql: 'TRUNCATE applied, inbox',
 });
 
-const consumerInfo = () => tb.bus.jsm.consumers.info(tb.bus.streamName('TICKETS'), 'svc');
+const consumerInfo = () => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('TICKETS'), 'svc');
 const appliedRows = async (): Promise<Array<{ event_id: string; ticket_id: string; version: number; txid: string }>> =>
-  (await db.pool.query('SELECT event_id, ticket_id, version, txid::text FROM applied ORDER BY txid, version')).rows;
+  (await env.db.pool.query('SELECT event_id, ticket_id, version, txid::text FROM applied ORDER BY txid, version')).rows;
 
 async function record(p: { id: string; version: number }, ctx: TxEventContext, parentId: string | null = null): Promise<string> {
   const { rows } = await ctx.tx.query<{ txid: string }>(
@@ -50,7 +34,7 @@ async function record(p: { id: string; version: number }, ctx: TxEventContext, p
 async function publishBacklog(tickets: string[], versions: number): Promise<string[]> {
   // Creates the stream before the consumer exists, as a service that started late would find it.
   const ids: string[] = [];
-  for (let v = 1; v <= versions; v++) for (const t of tickets) ids.push(await publishTestEvent(tb.bus, 'ticket.updated', ticketUpdated(t, v)));
+  for (let v = 1; v <= versions; v++) for (const t of tickets) ids.push(await publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(t, v)));
   return ids;
 }
 
@@ -58,12 +42,7 @@ test('a backlog is applied in a few transactions, not one per event, each aggreg
   const tickets = Array.from({ length: 10 }, () => randomUUID());
   await publishBacklog(tickets, 20);
   const order = new Map<string, number[]>();
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     handlers: {
       'ticket.updated': async (p, ctx) => {
         await record(p, ctx);
@@ -81,7 +60,7 @@ test('a backlog is applied in a few transactions, not one per event, each aggreg
   const info = await consumerInfo();
   expect(info.delivered.consumer_seq).toBe(200); // each delivered once: no redelivery
   expect(info.num_pending).toBe(0);
-  expect((await db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(200);
+  expect((await env.db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(200);
 });
 
 test('no event of a batch is acked before the batch commits', async () => {
@@ -91,12 +70,7 @@ test('no event of a batch is acked before the batch commits', async () => {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let blockedTxid: string | undefined;
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     lanes: 1,
     handlers: {
       'ticket.updated': async (p, ctx) => {
@@ -111,7 +85,7 @@ test('no event of a batch is acked before the batch commits', async () => {
 
   await waitFor(() => expect(blockedTxid).toBeDefined(), { timeoutMs: 20_000 });
   // Everything before `last` in its transaction is written but uncommitted: the server must still see it unacked.
-  const inBatch = (await db.pool.query('SELECT count(*)::int AS n FROM applied')).rows[0].n as number; // committed rows only
+  const inBatch = (await env.db.pool.query('SELECT count(*)::int AS n FROM applied')).rows[0].n as number; // committed rows only
   const uncommitted = tickets.length - inBatch;
   expect(uncommitted).toBeGreaterThan(1); // the blocked event shares its transaction with others
   await new Promise((r) => setTimeout(r, 300)); // acks of the committed batches reach the server
@@ -127,12 +101,8 @@ test('a handler failing mid-batch: the rest are applied once, the failing event 
   const ids = await publishBacklog(tickets, 1);
   const doomed = ids[10]!;
   const deliveries: number[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
+  await env.start({
     logger,
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
     lanes: 1,
     backoffMs: [100],
     handlers: {
@@ -151,7 +121,7 @@ test('a handler failing mid-batch: the rest are applied once, the failing event 
   expect(deliveries).toEqual([1, 2]); // fails in the batch (naked, not run again), succeeds when redelivered
   expect((await consumerInfo()).delivered.consumer_seq).toBe(31); // only the failing event went back to the server
   expect(records.filter((r) => r.level >= 40).map((r) => r.eventId)).toEqual([doomed]);
-  expect((await db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(30);
+  expect((await env.db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(30);
 });
 
 test('a batch whose COMMIT fails is applied event by event; only the event that breaks the commit is retried', async () => {
@@ -159,12 +129,7 @@ test('a batch whose COMMIT fails is applied event by event; only the event that 
   const ids = await publishBacklog(tickets, 1);
   const breaking = ids[5]!;
   const deliveries: number[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     lanes: 1,
     backoffMs: [100],
     handlers: {
@@ -182,4 +147,62 @@ test('a batch whose COMMIT fails is applied event by event; only the event that 
   expect((await consumerInfo()).delivered.consumer_seq).toBe(21); // only that event went back to the server
   const rows = await appliedRows();
   expect(new Set(rows.map((r) => r.event_id)).size).toBe(20);
+});
+
+test('a backlog of 40 with 20 already in the inbox: the handler runs exactly 20 times, in shared transactions', async () => {
+  const ids = await publishBacklog(Array.from({ length: 40 }, () => randomUUID()), 1);
+  const seen = ids.filter((_, i) => i % 2 === 0);
+  await env.db.pool.query(`INSERT INTO inbox (consumer, event_id, subject) SELECT 'svc', id, 'ticket.updated' FROM unnest($1::uuid[]) AS id`, [seen]);
+  const handled: string[] = [];
+  await env.start({
+    lanes: 1,
+    handlers: {
+      'ticket.updated': async (p, ctx) => {
+        handled.push(ctx.eventId);
+        await record(p, ctx);
+      },
+    },
+  });
+
+  await waitFor(async () => {
+    const info = await consumerInfo();
+    expect(info.delivered.consumer_seq).toBe(40);
+    expect(info.num_pending).toBe(0);
+    expect(info.num_ack_pending).toBe(0);
+  }, { timeoutMs: 20_000 });
+  expect(handled).toHaveLength(20);
+  expect([...handled].sort()).toEqual(ids.filter((id) => !seen.includes(id)).sort());
+  const rows = await appliedRows();
+  expect(new Set(rows.map((r) => r.txid)).size).toBeLessThan(rows.length); // the batched path, not one event at a time
+  expect((await env.db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(40);
+});
+
+test('the planted ack-before-commit fault reaches the batched path: an event failing in a batch is acked, so lost', async () => {
+  const ids = await publishBacklog(Array.from({ length: 10 }, () => randomUUID()), 1);
+  const doomed = ids[5]!;
+  const deliveries: number[] = [];
+  await env.start({
+    lanes: 1,
+    backoffMs: [100],
+    faults: { ackBeforeCommit: true },
+    handlers: {
+      'ticket.updated': async (p, ctx) => {
+        if (ctx.eventId === doomed) {
+          deliveries.push(ctx.deliveryCount);
+          throw new Error('rolled back after its ack');
+        }
+        await record(p, ctx);
+      },
+    },
+  });
+
+  await waitFor(async () => expect((await appliedRows()).length).toBe(9), { timeoutMs: 20_000 });
+  await new Promise((r) => setTimeout(r, 600)); // several back-offs: a nak'ed event would be back by now
+  expect(deliveries).toEqual([1]);
+  const info = await consumerInfo();
+  expect(info.num_ack_pending).toBe(0);
+  expect(info.delivered.consumer_seq).toBe(10); // never redelivered
+  const rows = await appliedRows();
+  expect(new Set(rows.map((r) => r.txid)).size).toBeLessThan(rows.length);
+  expect((await env.db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [doomed])).rows[0].n).toBe(0);
 });

@@ -1,48 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { headers, nanos } from '@nats-io/transport-node';
-import { COMMON_MIGRATIONS, RetryLaterError, startConsumer, startPlainConsumer, type Consumer, type TxHandlers } from '@ticketing/common';
-import { createTestBus, createTestDatabase, publishTestEvent, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { capturingLogger, quietLogger, ticketCreated, ticketUpdated } from './helpers';
+import { RetryLaterError, startPlainConsumer, type TxHandlers } from '@ticketing/common';
+import { publishTestEvent, waitFor } from '@ticketing/common/testing';
+import { capturingLogger, consumerTestEnv, ticketCreated, ticketUpdated } from './helpers';
 
-let db: TestDatabase;
-let tb: TestBus;
-let consumer: Consumer | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_consumer');
-  // What a handler wrote. The deferred FK lets a test make COMMIT itself fail after the handler returned.
-  await db.pool.query(`
+// What a handler wrote. The deferred FK lets a test make COMMIT itself fail after the handler returned.
+const env = consumerTestEnv('bus_consumer', {
+  schema: `
     CREATE TABLE parents (id uuid PRIMARY KEY);
     CREATE TABLE applied (
       event_id uuid PRIMARY KEY,
       parent_id uuid REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED
-    );`);
-});
-beforeEach(async () => {
-  tb = await createTestBus(quietLogger()); // a namespace per test: fresh streams and consumers
-});
-afterEach(async () => {
-  await consumer?.stop();
-  consumer = undefined;
-  await tb.cleanup();
-});
-afterAll(async () => {
-  await db.drop();
+    );`,
 });
 
-const consumerInfo = (service = 'svc') => tb.bus.jsm.consumers.info(tb.bus.streamName('TICKETS'), service);
-const appliedCount = async (eventId: string) => (await db.pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [eventId])).rows[0].n as number;
-const inboxCount = async (eventId: string) => (await db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [eventId])).rows[0].n as number;
+const consumerInfo = (service = 'svc') => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('TICKETS'), service);
+const appliedCount = async (eventId: string) => (await env.db.pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [eventId])).rows[0].n as number;
+const inboxCount = async (eventId: string) => (await env.db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [eventId])).rows[0].n as number;
 
 test('a handler failing twice (once at COMMIT) is applied once, on the third delivery, and acked only then', async () => {
   const deliveries: number[] = [];
   const ackPendingDuringHandler: number[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     backoffMs: [100],
     handlers: {
       'ticket.created': async (_p, ctx) => {
@@ -54,7 +33,7 @@ test('a handler failing twice (once at COMMIT) is applied once, on the third del
       },
     },
   });
-  const eventId = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
+  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
 
   await waitFor(async () => expect(deliveries).toEqual([1, 2, 3]));
   await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
@@ -68,6 +47,29 @@ test('a handler failing twice (once at COMMIT) is applied once, on the third del
   expect(deliveries).toEqual([1, 2, 3]); // and never again
 });
 
+test('the planted ack-before-commit fault reaches the one-event path: a failing handler\'s event is acked, so lost', async () => {
+  const deliveries: number[] = [];
+  await env.start({
+    backoffMs: [100],
+    faults: { ackBeforeCommit: true },
+    handlers: {
+      'ticket.created': async (_p, ctx) => {
+        deliveries.push(ctx.deliveryCount);
+        throw new Error('rolled back after its ack');
+      },
+    },
+  });
+  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
+
+  await waitFor(() => expect(deliveries).toEqual([1]));
+  await new Promise((r) => setTimeout(r, 600)); // several back-offs: a nak'ed event would be back by now
+  expect(deliveries).toEqual([1]);
+  const info = await consumerInfo();
+  expect(info.num_ack_pending).toBe(0);
+  expect(info.num_redelivered).toBe(0);
+  expect(await inboxCount(eventId)).toBe(0);
+});
+
 test('a malformed payload or an unknown subject is logged as an error and terminated, never handled or redelivered', async () => {
   const { logger, records } = capturingLogger();
   const handled: string[] = [];
@@ -75,17 +77,17 @@ test('a malformed payload or an unknown subject is logged as an error and termin
     'ticket.created': async (p) => void handled.push(p.id),
     'ticket.updated': async (p) => void handled.push(p.id),
   };
-  consumer = await startConsumer({ bus: tb.bus, logger, service: 'svc', stream: 'TICKETS', pool: db.pool, backoffMs: [50], handlers });
-  await publishTestEvent(tb.bus, 'ticket.created', ticketCreated()); // creates the stream
+  await env.start({ logger, backoffMs: [50], handlers });
+  await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated()); // creates the stream
 
   const badId = randomUUID();
   const h = headers();
   h.set('Event-Type', 'ticket.updated');
-  await tb.bus.js.publish(tb.bus.subject('ticket.updated'), JSON.stringify({ ...ticketUpdated(randomUUID(), 1), priceCents: 'ten' }), { msgID: badId, headers: h });
+  await env.tb.bus.js.publish(env.tb.bus.subject('ticket.updated'), JSON.stringify({ ...ticketUpdated(randomUUID(), 1), priceCents: 'ten' }), { msgID: badId, headers: h });
   const unknownId = randomUUID();
-  await tb.bus.js.publish(`${tb.bus.namespace}.ticket.deleted`, JSON.stringify({ id: randomUUID() }), { msgID: unknownId });
+  await env.tb.bus.js.publish(`${env.tb.bus.namespace}.ticket.deleted`, JSON.stringify({ id: randomUUID() }), { msgID: unknownId });
   const good = ticketUpdated(randomUUID(), 1);
-  await publishTestEvent(tb.bus, 'ticket.updated', good);
+  await publishTestEvent(env.tb.bus, 'ticket.updated', good);
 
   await waitFor(async () => expect(handled).toHaveLength(2));
   expect(handled[1]).toBe(good.id);
@@ -106,12 +108,7 @@ test('a malformed payload or an unknown subject is logged as an error and termin
 
 test('an event delivered again after the duplicate window changes nothing (inbox)', async () => {
   let calls = 0;
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     handlers: {
       'ticket.created': async (_p, ctx) => {
         calls++;
@@ -120,15 +117,15 @@ test('an event delivered again after the duplicate window changes nothing (inbox
     },
   });
   const payload = ticketCreated();
-  const eventId = await publishTestEvent(tb.bus, 'ticket.created', payload);
+  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', payload);
   await waitFor(async () => expect(await inboxCount(eventId)).toBe(1));
 
   // Shrink the window so the stream stores the same event id a second time, as after a relay outage > 2 min.
-  const stream = tb.bus.streamName('TICKETS');
-  await tb.bus.jsm.streams.update(stream, { duplicate_window: nanos(100) });
+  const stream = env.tb.bus.streamName('TICKETS');
+  await env.tb.bus.jsm.streams.update(stream, { duplicate_window: nanos(100) });
   await new Promise((r) => setTimeout(r, 250));
-  await publishTestEvent(tb.bus, 'ticket.created', payload, eventId);
-  expect((await tb.bus.jsm.streams.info(stream)).state.messages).toBe(2);
+  await publishTestEvent(env.tb.bus, 'ticket.created', payload, eventId);
+  expect((await env.tb.bus.jsm.streams.info(stream)).state.messages).toBe(2);
 
   await waitFor(async () => {
     const info = await consumerInfo();
@@ -147,12 +144,7 @@ test('events of one aggregate run one at a time in order; different aggregates r
   let concurrent = 0;
   let maxConcurrent = 0;
   let maxPerAggregate = 0;
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     maxInFlight: 8,
     handlers: {
       'ticket.updated': async (p) => {
@@ -166,7 +158,7 @@ test('events of one aggregate run one at a time in order; different aggregates r
       },
     },
   });
-  for (let v = 1; v <= 15; v++) await Promise.all(tickets.map((t) => publishTestEvent(tb.bus, 'ticket.updated', ticketUpdated(t, v))));
+  for (let v = 1; v <= 15; v++) await Promise.all(tickets.map((t) => publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(t, v))));
   // Publishing in parallel per round keeps per-ticket order (one publish per ticket per round, rounds awaited).
 
   await waitFor(async () => expect([...seen.values()].flat()).toHaveLength(tickets.length * 15), { timeoutMs: 20_000 });
@@ -178,12 +170,7 @@ test('events of one aggregate run one at a time in order; different aggregates r
 
 test('a handler running longer than the ack wait is not redelivered mid-work', async () => {
   const deliveries: number[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
+  await env.start({
     ackWaitMs: 1000,
     handlers: {
       'ticket.created': async (_p, ctx) => {
@@ -192,7 +179,7 @@ test('a handler running longer than the ack wait is not redelivered mid-work', a
       },
     },
   });
-  const eventId = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
+  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
   await waitFor(async () => expect(await inboxCount(eventId)).toBe(1), { timeoutMs: 10_000 });
   await new Promise((r) => setTimeout(r, 1500));
   expect(deliveries).toEqual([1]);
@@ -202,12 +189,8 @@ test('a handler running longer than the ack wait is not redelivered mid-work', a
 test('RetryLaterError redelivers after its delay without an error log; exhausting max_deliver logs an error with the event id', async () => {
   const { logger, records } = capturingLogger();
   const times: Record<string, number[]> = {};
-  consumer = await startConsumer({
-    bus: tb.bus,
+  await env.start({
     logger,
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
     maxDeliver: 3,
     backoffMs: [50],
     handlers: {
@@ -221,8 +204,8 @@ test('RetryLaterError redelivers after its delay without an error log; exhaustin
       },
     },
   });
-  const early = await publishTestEvent(tb.bus, 'ticket.created', ticketCreated());
-  const doomed = await publishTestEvent(tb.bus, 'ticket.updated', ticketUpdated(randomUUID(), 1));
+  const early = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
+  const doomed = await publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(randomUUID(), 1));
 
   await waitFor(async () => expect(await inboxCount(early)).toBe(1));
   const [first, second] = times[early]!;
@@ -235,12 +218,12 @@ test('RetryLaterError redelivers after its delay without an error log; exhaustin
   await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
   expect(await inboxCount(doomed)).toBe(0);
   // It stays in the stream for a later replay.
-  expect((await tb.bus.jsm.streams.info(tb.bus.streamName('TICKETS'))).state.messages).toBe(2);
+  expect((await env.tb.bus.jsm.streams.info(env.tb.bus.streamName('TICKETS'))).state.messages).toBe(2);
 });
 
 test('rejects handlers for subjects another stream carries', async () => {
   await expect(
-    startConsumer({ bus: tb.bus, logger: quietLogger(), service: 'svc', stream: 'TICKETS', pool: db.pool, handlers: { 'order.created': async () => undefined } }),
+    env.start({ handlers: { 'order.created': async () => undefined } }),
   ).rejects.toThrow(/order.created is not carried by stream TICKETS/);
 });
 
@@ -248,37 +231,39 @@ test('a plain consumer handles only its subjects, retries failures, and writes n
   const { logger, records } = capturingLogger();
   const handled: string[] = [];
   let failOnce = true;
-  consumer = await startPlainConsumer({
-    bus: tb.bus,
-    logger,
-    service: 'plain',
-    stream: 'ORDERS',
-    backoffMs: [50],
-    handlers: {
-      'order.created': async (p, ctx) => {
-        expect(ctx.logger).toBeDefined();
-        if (failOnce) {
-          failOnce = false;
-          throw new Error('redis hiccup');
-        }
-        handled.push(`created:${p.id}`);
+  env.stopAfterTest(
+    await startPlainConsumer({
+      bus: env.tb.bus,
+      logger,
+      service: 'plain',
+      stream: 'ORDERS',
+      backoffMs: [50],
+      handlers: {
+        'order.created': async (p, ctx) => {
+          expect(ctx.logger).toBeDefined();
+          if (failOnce) {
+            failOnce = false;
+            throw new Error('redis hiccup');
+          }
+          handled.push(`created:${p.id}`);
+        },
+        'order.cancelled': async (p) => void handled.push(`cancelled:${p.id}`),
       },
-      'order.cancelled': async (p) => void handled.push(`cancelled:${p.id}`),
-    },
-  });
+    }),
+  );
   const orderId = randomUUID();
   const ticket = { id: randomUUID(), priceCents: 1000 };
-  const created = await publishTestEvent(tb.bus, 'order.created', {
+  const created = await publishTestEvent(env.tb.bus, 'order.created', {
     id: orderId, version: 0, status: 'created', userId: randomUUID(), expiresAt: new Date().toISOString(), ticket,
   });
   // Not handled here: skipped without an error, whatever filter the server allowed.
-  await publishTestEvent(tb.bus, 'order.completed', { id: orderId, version: 1, ticket: { id: ticket.id }, paymentId: randomUUID() });
-  await publishTestEvent(tb.bus, 'order.cancelled', { id: orderId, version: 2, ticket: { id: ticket.id }, reason: 'cancelled' });
+  await publishTestEvent(env.tb.bus, 'order.completed', { id: orderId, version: 1, ticket: { id: ticket.id }, paymentId: randomUUID() });
+  await publishTestEvent(env.tb.bus, 'order.cancelled', { id: orderId, version: 2, ticket: { id: ticket.id }, reason: 'cancelled' });
 
   // The failed created went back to the server (nak), so cancelled usually runs first: replicas rely on versions
   // for order across failures (invariant 5), the consumer only keeps arrival order.
   await waitFor(async () => expect([...handled].sort()).toEqual([`cancelled:${orderId}`, `created:${orderId}`]));
-  await waitFor(async () => expect((await tb.bus.jsm.consumers.info(tb.bus.streamName('ORDERS'), 'plain')).num_ack_pending).toBe(0));
+  await waitFor(async () => expect((await env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('ORDERS'), 'plain')).num_ack_pending).toBe(0));
   expect(records.filter((r) => r.level >= 50)).toEqual([]);
   expect(records.find((r) => r.level === 40 && r.eventId === created)?.msg).toMatch(/handler failed/);
   expect(await inboxCount(created)).toBe(0);
@@ -287,22 +272,18 @@ test('a plain consumer handles only its subjects, retries failures, and writes n
 test('a durable consumer deleted under a running consumer is re-created; the replayed events are not applied again', async () => {
   const applied: string[] = [];
   const { logger, records } = capturingLogger();
-  consumer = await startConsumer({
-    bus: tb.bus,
+  await env.start({
     logger,
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
     handlers: { 'ticket.created': async (p) => void applied.push(p.id) },
   });
   const first = ticketCreated();
-  await publishTestEvent(tb.bus, 'ticket.created', first);
+  await publishTestEvent(env.tb.bus, 'ticket.created', first);
   await waitFor(() => expect(applied).toEqual([first.id]));
 
-  await tb.bus.jsm.consumers.delete(tb.bus.streamName('TICKETS'), 'svc');
+  await env.tb.bus.jsm.consumers.delete(env.tb.bus.streamName('TICKETS'), 'svc');
   await waitFor(async () => expect((await consumerInfo()).config.durable_name).toBe('svc'), { timeoutMs: 20_000 });
   const second = ticketCreated();
-  await publishTestEvent(tb.bus, 'ticket.created', second);
+  await publishTestEvent(env.tb.bus, 'ticket.created', second);
   await waitFor(() => expect(applied).toEqual([first.id, second.id]), { timeoutMs: 20_000 });
   expect(records.some((r) => /re-creating/.test(r.msg))).toBe(true);
 });

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { COMMON_MIGRATIONS, createLogger, withTransaction, writeOutbox, type EventPayload, type Logger, type Pool } from '@ticketing/common';
+import {
+  COMMON_MIGRATIONS,
+  createLogger,
+  startConsumer,
+  withTransaction,
+  writeOutbox,
+  type Bus,
+  type Consumer,
+  type EventPayload,
+  type Logger,
+  type Pool,
+  type TxConsumerOptions,
+} from '@ticketing/common';
+import { createTestBus, createTestDatabase, type TestBus, type TestDatabase } from '@ticketing/common/testing';
 
 export { COMMON_MIGRATIONS };
 
@@ -36,4 +49,66 @@ export function capturingLogger(): { logger: Logger; records: Array<Record<strin
 /** The versions of one aggregate's events, in the order given (stream order for a collector's events). */
 export function versionsOf(events: Array<{ payload: unknown }>, id: string): number[] {
   return events.map((e) => e.payload as { id?: string; version?: number }).filter((p) => p.id === id).map((p) => p.version!);
+}
+
+export type TestConsumerOptions = Partial<Omit<TxConsumerOptions, 'handlers'>> & Pick<TxConsumerOptions, 'handlers'>;
+
+/** startConsumer as these tests mostly use it: durable 'svc' on TICKETS, quiet logs; opts override any of it. */
+export function startTestConsumer(on: { bus: Bus; pool: Pool }, opts: TestConsumerOptions): Promise<Consumer> {
+  return startConsumer({ bus: on.bus, pool: on.pool, logger: quietLogger(), service: 'svc', stream: 'TICKETS', ...opts });
+}
+
+export interface ConsumerTestEnv {
+  /** The file's database: the bus tables and the file's own schema. */
+  readonly db: TestDatabase;
+  /** This test's bus namespace: fresh streams and durable consumers for every test. */
+  readonly tb: TestBus;
+  /** startTestConsumer on this env's bus and database; the consumer is stopped after the test. */
+  start(opts: TestConsumerOptions): Promise<Consumer>;
+  /** Stops this consumer after the test (one started otherwise, e.g. a plain consumer). */
+  stopAfterTest(consumer: Consumer): Consumer;
+}
+
+/**
+ * Registers a consumer test file's hooks: one database for the file (bus tables, then `schema`), a new bus namespace
+ * per test, and after each test its consumers stopped, its namespace deleted, then `afterEachSql` run.
+ */
+export function consumerTestEnv(name: string, opts: { schema?: string; afterEachSql?: string } = {}): ConsumerTestEnv {
+  let db: TestDatabase | undefined;
+  let tb: TestBus | undefined;
+  let consumers: Consumer[] = [];
+  const stopAfterTest = (consumer: Consumer) => {
+    consumers.push(consumer);
+    return consumer;
+  };
+  const env: ConsumerTestEnv = {
+    get db() {
+      if (!db) throw new Error('the database exists from beforeAll on');
+      return db;
+    },
+    get tb() {
+      if (!tb) throw new Error('the bus exists from beforeEach on');
+      return tb;
+    },
+    start: async (startOpts) => stopAfterTest(await startTestConsumer({ bus: env.tb.bus, pool: env.db.pool }, startOpts)),
+    stopAfterTest,
+  };
+  beforeAll(async () => {
+    db = await createTestDatabase([COMMON_MIGRATIONS], name);
+    if (opts.schema) await db.pool.query(opts.schema);
+  });
+  beforeEach(async () => {
+    tb = await createTestBus(quietLogger());
+  });
+  afterEach(async () => {
+    const running = consumers;
+    consumers = [];
+    await Promise.all(running.map((c) => c.stop()));
+    await tb?.cleanup();
+    if (opts.afterEachSql) await db?.pool.query(opts.afterEachSql);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return env;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { COMMON_MIGRATIONS, ensureStreams, startConsumer, startOutboxRelay, type Consumer, type OutboxRelay } from '@ticketing/common';
+import { COMMON_MIGRATIONS, ensureStreams, startOutboxRelay, type Consumer, type OutboxRelay } from '@ticketing/common';
 import {
   collectEvents,
   createTestBus,
@@ -13,7 +13,7 @@ import {
   type TestBus,
   type TestDatabase,
 } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, versionsOf, ticketCreated, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, startTestConsumer, versionsOf, ticketCreated, writeTicketUpdate } from './helpers';
 
 // NATS goes away under running relays and consumers: a nats-server of this file's own, killed and restarted on the
 // same port and store.
@@ -89,12 +89,8 @@ test('writes keep succeeding while NATS is down; when it returns every event is 
 
 test('a consumer survives NATS restarts (clean and crash) and keeps consuming', async () => {
   const applied: string[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
+  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'survivor',
-    stream: 'TICKETS',
-    pool: db.pool,
     backoffMs: [200],
     handlers: { 'ticket.created': async (p) => void applied.push(p.id) },
   });
@@ -125,12 +121,8 @@ test('a consumer survives NATS restarts (clean and crash) and keeps consuming', 
 test('after NATS comes back with an empty store, the relay and the consumer re-create their stream and consumer', async () => {
   const applied: number[] = [];
   const ticket = randomUUID();
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
+  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'phoenix',
-    stream: 'TICKETS',
-    pool: db.pool,
     backoffMs: [200],
     handlers: { 'ticket.updated': async (p) => void applied.push(p.version) },
   });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { nanos } from '@nats-io/transport-node';
-import { COMMON_MIGRATIONS, ensureStreams, startConsumer, type Consumer } from '@ticketing/common';
+import { COMMON_MIGRATIONS, ensureStreams, type Consumer } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, startTestConsumer, writeTicketUpdate } from './helpers';
 
 // The relay dies (SIGKILL) after JetStream stored an event and before the outbox row was marked sent.
 let db: TestDatabase;
@@ -51,14 +51,7 @@ function runRelay(crash: boolean): RelayRun {
 
 test('an event published just before the relay was killed is published again, stored once, applied once', async () => {
   const applied: string[] = [];
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
-    service: 'svc',
-    stream: 'TICKETS',
-    pool: db.pool,
-    handlers: { 'ticket.updated': async (_p, ctx) => void applied.push(ctx.eventId) },
-  });
+  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, { handlers: { 'ticket.updated': async (_p, ctx) => void applied.push(ctx.eventId) } });
   const eventId = await writeTicketUpdate(db.pool, '6a4c9b52-8a3e-4b8e-9d55-0d4f1a2b3c4d', 1);
 
   const first = runRelay(true);
@@ -86,12 +79,8 @@ test('an event published just before the relay was killed is published again, st
 test('restarted after the duplicate window, the relay stores the event a second time and the inbox still applies it once', async () => {
   const applied: string[] = [];
   await consumer?.stop();
-  consumer = await startConsumer({
-    bus: tb.bus,
-    logger: quietLogger(),
+  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'svc2',
-    stream: 'TICKETS',
-    pool: db.pool,
     handlers: { 'ticket.updated': async (_p, ctx) => void applied.push(ctx.eventId) },
   });
   const stream = tb.bus.streamName('TICKETS');
