@@ -1,6 +1,46 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { SERVICES } from './scripts/services.cjs';
+
+// Import boundaries (docs/conventions.md). Each message names the rule it enforces, so a failing `npm run lint` says
+// which boundary was crossed. Services come from the service table: a new service is checked from its first line.
+const BOUNDARY = {
+  services: 'services never import each other: go through events and @ticketing/common',
+  commonByPath: 'a service imports common as @ticketing/common, never its files by path',
+  routesToData: "routes never import data/ directly: go through the service's domain/",
+  commonToServices: 'common never imports a service: services depend on common, not the other way round',
+};
+
+/** Specifiers that reach these packages: by name (@ticketing/orders...) or by a relative path into their sources. */
+const reaching = (dirs) => `^(?:@ticketing/(?:${dirs.join('|')})(?:/.*)?|(?:\\.\\./)+(?:${dirs.join('|')})/(?:src|test)(?:/.*)?)$`;
+const DATA = '^(?:\\.{1,2}/)+(?:[^/]+/)*data(?:/.*)?$';
+
+// Routes that import a data/ type today; the rule still stops them importing data/ values (remove each once its
+// types come through domain/).
+const ROUTES_WITH_DATA_TYPES = ['orders/src/routes/orders.routes.ts', 'payments/src/routes/payments.routes.ts', 'tickets/src/routes/ticket-response.ts'];
+
+function importBoundaries() {
+  const dirs = SERVICES.map((s) => s.dir);
+  const restrict = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+  return [
+    restrict(['common/**'], [{ regex: reaching(dirs), message: BOUNDARY.commonToServices }]),
+    ...dirs.flatMap((dir) => {
+      const own = [
+        { regex: reaching(dirs.filter((d) => d !== dir)), message: BOUNDARY.services },
+        { regex: '^(?:\\.\\./)+common/(?:src|test)(?:/.*)?$', message: BOUNDARY.commonByPath },
+      ];
+      // One rule per file: a later block replaces an earlier one's patterns, so the routes' block repeats them.
+      const routes = `${dir}/src/routes/**`;
+      const grandfathered = ROUTES_WITH_DATA_TYPES.filter((f) => f.startsWith(`${dir}/`));
+      return [
+        restrict([`${dir}/**`], own),
+        restrict([routes], [...own, { regex: DATA, message: BOUNDARY.routesToData }]),
+        ...(grandfathered.length ? [restrict(grandfathered, [...own, { regex: DATA, message: BOUNDARY.routesToData, allowTypeImports: true }])] : []),
+      ];
+    }),
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', 'client/next-env.d.ts', 'coverage/**'] },
@@ -17,4 +57,5 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**', '**/*.mjs', '**/*.js', '**/*.cjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...importBoundaries(),
 );
