@@ -1,7 +1,7 @@
 // npm run bench [-- --quick] [--record] [--attach] [--only=a,b] [--profile]
 // Starts an isolated platform (or attaches to `npm start`'s with --attach), runs each scenario against its baseline
-// in alternating repetitions, prints medians and ratios, writes bench/results/latest.json; --record also appends a
-// dated summary to docs/performance.md. See docs/performance.md for the method.
+// in alternating repetitions, prints medians and ratios, writes bench/results/latest.json; --record also replaces the
+// "Latest run" section of docs/performance.md with this run. See docs/performance.md for the method.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   log(`\nwrote ${path.relative(process.cwd(), file)}`);
   if (args.has('--record')) {
     const doc = recordInDoc({ metrics, machine, quick, durationSec, loadBefore: machine.loadAverage, loadAfter, cpuNotes });
-    log(`appended the summary to ${path.relative(process.cwd(), doc)}`);
+    log(`wrote this run into the "Latest run" section of ${path.relative(process.cwd(), doc)}`);
   }
   if (metrics.some((m) => m.pass === false)) log(`\n${metrics.filter((m) => m.pass === false).length} target(s) missed (see docs/performance.md for what limits each).`);
 }

@@ -69,9 +69,9 @@ export function writeResults(dir: string, metrics: Metric[]): string {
 }
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/performance.md');
+const LATEST_RUN_HEADING = '## Latest run';
 
-/** Appends a dated summary of this run, with the machine it ran on, under "Recorded runs" in docs/performance.md. */
-export function recordInDoc(run: {
+export interface RecordedRun {
   metrics: Metric[];
   machine: Machine;
   quick: boolean;
@@ -79,25 +79,47 @@ export function recordInDoc(run: {
   loadBefore: number[];
   loadAfter: number[];
   cpuNotes: Array<{ scenario: string; text: string }>;
-}): string {
+  /** When it finished (ISO 8601, UTC). */
+  when: string;
+}
+
+/** The "Latest run" section of docs/performance.md for this run: when, on what, its table and each scenario's CPU. */
+export function latestRunSection(run: RecordedRun): string {
   const m = run.machine;
-  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const section = [
+  const contended = run.loadBefore[0]! > m.cores * 0.5 ? ' (contended: other work was running on the machine)' : '';
+  return [
+    LATEST_RUN_HEADING,
     '',
-    `### ${when} (${run.quick ? 'quick' : 'full'} run, ${Math.round(run.durationSec / 60)} min)`,
+    '`npm run bench -- --record` replaces this section with its own run.',
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, Node ${m.node}. Load average before ${run.loadBefore.join(' / ')}, after ${run.loadAfter.join(' / ')}` +
-      `${run.loadBefore[0]! > m.cores * 0.5 ? ' (contended: other work was running on the machine)' : ''}.`,
+    `${run.when}, ${run.quick ? 'quick' : 'full'} run, ${Math.round(run.durationSec / 60)} min. Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ` +
+      `Node ${m.node}. Load average before ${run.loadBefore.join(' / ')}, after ${run.loadAfter.join(' / ')}${contended}.`,
     '',
     markdownTable(run.metrics),
     '',
-    'CPU per scenario:',
+    'CPU per scenario (seconds of CPU each process used while it ran; how busy the whole machine was):',
     '',
     ...run.cpuNotes.map((c) => `- ${c.scenario}: ${c.text}`),
     '',
   ].join('\n');
-  let doc = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '# Performance\n';
-  if (!doc.includes('\n## Recorded runs\n')) doc = `${doc.trimEnd()}\n\n## Recorded runs\n\nAppended by \`npm run bench -- --record\`, newest last.\n`;
-  fs.writeFileSync(DOC, `${doc.trimEnd()}\n${section}`);
-  return DOC;
+}
+
+/**
+ * `doc` with its "Latest run" section (from its heading to the next `## ` heading, or to the end) replaced by
+ * `section`; a doc without one gets it at the end. The rest of the doc is left as it is, to the byte.
+ */
+export function replaceLatestRun(doc: string, section: string): string {
+  const heading = new RegExp(`^${LATEST_RUN_HEADING}$`, 'm').exec(doc);
+  if (!heading) return `${doc.trimEnd()}\n\n${section}`;
+  const after = doc.slice(heading.index + heading[0].length);
+  const next = after.search(/^## /m);
+  return `${doc.slice(0, heading.index)}${section}${next === -1 ? '' : `\n${after.slice(next)}`}`;
+}
+
+/** Replaces the "Latest run" section of docs/performance.md (or of `doc`, for a dry run) with this run. */
+export function recordInDoc(run: Omit<RecordedRun, 'when'>, doc = DOC): string {
+  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '# Performance\n';
+  fs.writeFileSync(doc, replaceLatestRun(text, latestRunSection({ ...run, when })));
+  return doc;
 }
