@@ -23,60 +23,32 @@ function lint(snippets: Snippet[]): { ruleId: string | null; message: string }[]
   return JSON.parse(out) as { ruleId: string | null; message: string }[][];
 }
 
-/** One violation of one boundary: the rule fires once, with that boundary's message. */
-const violation = (rule: string) => [{ ruleId: 'no-restricted-imports', message: expect.stringContaining(rule) as unknown as string }];
-
 const other = (name: string) => SERVICES.find((s) => s.name !== name)!.dir;
 
-const cases: { what: string; snippet: Snippet; expected: unknown }[] = [
-  ...SERVICES.map((s) => ({
-    what: `${s.name} importing ${other(s.name)} by package name`,
-    snippet: { filePath: `${s.dir}/src/cross-service.ts`, code: `import { x } from '@ticketing/${other(s.name)}';\nexport const y = x;\n` },
-    expected: violation(SERVICES_RULE),
-  })),
-  {
-    what: "tickets' route importing orders' domain by path",
-    snippet: { filePath: 'tickets/src/routes/cross-service.ts', code: "import { x } from '../../../orders/src/domain/orders';\nexport const y = x;\n" },
-    expected: violation(SERVICES_RULE),
-  },
-  {
-    what: "orders importing common's files by path",
-    snippet: { filePath: 'orders/src/domain/common-by-path.ts', code: "import { x } from '../../../common/src/index';\nexport const y = x;\n" },
-    expected: violation(COMMON_BY_PATH_RULE),
-  },
-  {
-    what: 'a route importing data/',
-    snippet: { filePath: 'orders/src/routes/to-data.ts', code: "import { insertOrder } from '../data/orders.data';\nexport const y = insertOrder;\n" },
-    expected: violation(ROUTES_RULE),
-  },
-  {
-    what: "a route importing data/'s types",
-    snippet: { filePath: 'tickets/src/routes/to-data.ts', code: "import type { TicketRow } from '../data/tickets.data';\nexport type Y = TicketRow;\n" },
-    expected: violation(ROUTES_RULE),
-  },
-  {
-    what: 'common importing a service by package name',
-    snippet: { filePath: 'common/src/bus/to-service.ts', code: "import { x } from '@ticketing/orders';\nexport const y = x;\n" },
-    expected: violation(COMMON_RULE),
-  },
-  {
-    what: 'common importing a service by path',
-    snippet: { filePath: 'common/src/db/to-service.ts', code: "import { x } from '../../../payments/src/domain/payments';\nexport const y = x;\n" },
-    expected: violation(COMMON_RULE),
-  },
-  {
-    what: 'a route going through domain/, with @ticketing/common',
-    snippet: { filePath: 'orders/src/routes/inside.ts', code: "import { x } from '../domain/orders';\nimport { AppError } from '@ticketing/common';\nexport const y = [x, AppError];\n" },
-    expected: [],
-  },
-  {
-    what: 'domain/ importing data/',
-    snippet: { filePath: 'orders/src/domain/inside.ts', code: "import { insertOrder } from '../data/orders.data';\nexport const y = insertOrder;\n" },
-    expected: [],
-  },
+/** [what, file the snippet is linted as, what it imports, the rule it breaks (null: none), type-only import] */
+type Case = [what: string, filePath: string, specifier: string, rule: string | null, typeOnly?: boolean];
+
+const CASES: Case[] = [
+  ...SERVICES.map((s): Case => [`${s.name} importing ${other(s.name)} by package name`, `${s.dir}/src/cross-service.ts`, `@ticketing/${other(s.name)}`, SERVICES_RULE]),
+  ["tickets' route importing orders' domain by path", 'tickets/src/routes/cross-service.ts', '../../../orders/src/domain/orders', SERVICES_RULE],
+  ["orders importing common's files by path", 'orders/src/domain/common-by-path.ts', '../../../common/src/index', COMMON_BY_PATH_RULE],
+  ['a route importing data/', 'orders/src/routes/to-data.ts', '../data/orders.data', ROUTES_RULE],
+  ["a route importing data/'s types", 'tickets/src/routes/to-data.ts', '../data/tickets.data', ROUTES_RULE, true],
+  ['common importing a service by package name', 'common/src/bus/to-service.ts', '@ticketing/orders', COMMON_RULE],
+  ['common importing a service by path', 'common/src/db/to-service.ts', '../../../payments/src/domain/payments', COMMON_RULE],
+  ['a route going through domain/', 'orders/src/routes/inside.ts', '../domain/orders', null],
+  ['a route importing @ticketing/common', 'orders/src/routes/inside.ts', '@ticketing/common', null],
+  ['domain/ importing data/', 'orders/src/domain/inside.ts', '../data/orders.data', null],
 ];
 
+const snippet = ([, filePath, specifier, , typeOnly]: Case): Snippet => ({
+  filePath,
+  code: typeOnly ? `import type { X } from '${specifier}';\nexport type Y = X;\n` : `import { x } from '${specifier}';\nexport const y = x;\n`,
+});
+
 test('each boundary crossed fails lint with its rule named; code inside the boundaries passes', () => {
-  const results = lint(cases.map((c) => c.snippet));
-  expect(cases.map((c, i) => ({ what: c.what, messages: results[i] }))).toEqual(cases.map((c) => ({ what: c.what, messages: c.expected })));
+  const results = lint(CASES.map(snippet));
+  expect(CASES.map(([what], i) => ({ what, messages: results[i] }))).toEqual(
+    CASES.map(([what, , , rule]) => ({ what, messages: rule ? [{ ruleId: 'no-restricted-imports', message: expect.stringContaining(rule) }] : [] })),
+  );
 });
