@@ -36,10 +36,16 @@ async function publish(...args: Parameters<typeof publishTestEvent>): Promise<st
 
 const updatesOf = (ticketId: string) => ctx.published.of('ticket.updated').filter((p) => p.id === ticketId);
 
-/** A ticket and two of its orders, the old one ending before the new one begins (as orders creates them). */
-async function ticketWithOldAndNewOrder() {
+/**
+ * A ticket and two of its orders, the old one ending before the new one began (as orders creates them), after both
+ * order.created events were applied, the one of `createdFirst` first: either way the new order holds the ticket.
+ */
+async function heldByNewerOrder(createdFirst: 'old' | 'new') {
   const t = await newTicket();
-  return { t, oldOrder: orderCreated(t, { expiresInSeconds: 900 }), newOrder: orderCreated(t, { expiresInSeconds: 1200 }) };
+  const oldOrder = orderCreated(t, { expiresInSeconds: 900 });
+  const newOrder = orderCreated(t, { expiresInSeconds: 1200 });
+  for (const order of createdFirst === 'old' ? [oldOrder, newOrder] : [newOrder, oldOrder]) await publish(ctx.tb.bus, 'order.created', order);
+  return { t, oldOrder, newOrder };
 }
 
 test('order.created holds the ticket and publishes ticket.updated (reserved, version + 1) through the outbox', async () => {
@@ -78,10 +84,8 @@ test('order.cancelled for the holding order frees the ticket (version + 1, ticke
 });
 
 test('a late order.cancelled of an old order does not free a ticket now held by a newer order', async () => {
-  const { t, oldOrder, newOrder } = await ticketWithOldAndNewOrder();
-  await publish(ctx.tb.bus, 'order.created', oldOrder);
   // Orders cancelled the old order and created the new one, but the new order's event arrives first.
-  await publish(ctx.tb.bus, 'order.created', newOrder);
+  const { t, oldOrder, newOrder } = await heldByNewerOrder('old');
   expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 2 });
   await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(oldOrder));
 
@@ -90,9 +94,7 @@ test('a late order.cancelled of an old order does not free a ticket now held by 
 });
 
 test('an old order’s late order.created does not take the hold from a newer order', async () => {
-  const { t, oldOrder, newOrder } = await ticketWithOldAndNewOrder();
-  await publish(ctx.tb.bus, 'order.created', newOrder);
-  await publish(ctx.tb.bus, 'order.created', oldOrder);
+  const { t, oldOrder, newOrder } = await heldByNewerOrder('new');
   expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 1 });
 
   // Even once the newer order has ended, the older one (which ended before it began) does not come back.
