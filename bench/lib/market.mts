@@ -21,7 +21,7 @@ export function mintUsers(count: number, privateKey: string, label: string): Ben
   return Array.from({ length: count }, (_v, i) => {
     const id = randomUUID();
     const email = `${label}-${i}-${id.slice(0, 8)}@bench.test`;
-    return { id, email, cookie: sessionCookieFor(signSessionToken({ id, email }, privateKey)) };
+    return { id, email, cookie: sessionCookieFor(signSessionToken({ id, email, roles: [] }, privateKey)) };
   });
 }
 

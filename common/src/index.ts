@@ -4,6 +4,7 @@ export * from './errors/errors';
 export * from './session/session-token';
 export * from './http/request-context';
 export * from './http/current-user';
+export * from './http/require-role';
 export * from './http/validate-request';
 export * from './http/error-handler';
 export * from './http/health';

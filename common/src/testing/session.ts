@@ -32,10 +32,25 @@ export interface TestUser extends UserPayload {
   cookie: string;
 }
 
-/** A signed-in user with a real session signed by testKeys() (or the given private key). */
-export function signedInUser(opts: { id?: string; email?: string; privateKey?: string; ttlSeconds?: number } = {}): TestUser {
+export interface TestUserOptions {
+  id?: string;
+  email?: string;
+  roles?: string[];
+  /** Sign with another key than testKeys()'s (a session the services must not accept). */
+  privateKey?: string;
+  ttlSeconds?: number;
+}
+
+/** A signed-in user with a real session signed by testKeys() (or the given private key); no roles unless given. */
+export function signedInUser(opts: TestUserOptions = {}): TestUser {
   const id = opts.id ?? randomUUID();
   const email = opts.email ?? `user-${id.slice(0, 8)}@example.test`;
-  const token = signSessionToken({ id, email }, opts.privateKey ?? testKeys().privateKey, opts.ttlSeconds);
-  return { id, email, cookie: sessionCookieFor(token) };
+  const user = { id, email, roles: opts.roles ?? [] };
+  const token = signSessionToken(user, opts.privateKey ?? testKeys().privateKey, opts.ttlSeconds);
+  return { ...user, cookie: sessionCookieFor(token) };
+}
+
+/** A signed-in admin: signedInUser with the admin role. */
+export function signedInAdmin(opts: Omit<TestUserOptions, 'roles'> = {}): TestUser {
+  return signedInUser({ ...opts, roles: ['admin'] });
 }

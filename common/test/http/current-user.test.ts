@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import request from 'supertest';
 import { requireAuth, userOf } from '@ticketing/common';
-import { generateSessionKeys, sessionCookieFor, signedInUser } from '@ticketing/common/testing';
+import { generateSessionKeys, sessionCookieFor, signedInAdmin, signedInUser } from '@ticketing/common/testing';
 import { serviceApp } from './service-app';
 
 const router = Router();
@@ -17,7 +17,13 @@ describe('currentUser', () => {
   it('reads the user from a valid session cookie', async () => {
     const user = signedInUser();
     const res = await request(app).get('/whoami').set('Cookie', user.cookie);
-    expect(res.body).toEqual({ currentUser: { id: user.id, email: user.email } });
+    expect(res.body).toEqual({ currentUser: { id: user.id, email: user.email, roles: [] } });
+  });
+
+  it('reads the roles the session carries', async () => {
+    const admin = signedInAdmin();
+    const res = await request(app).get('/whoami').set('Cookie', admin.cookie);
+    expect(res.body).toEqual({ currentUser: { id: admin.id, email: admin.email, roles: ['admin'] } });
   });
 
   it.each([

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from '@ticketing/common';
 import { generateSessionKeys, testKeys } from '@ticketing/common/testing';
 
-const user = { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', email: 'ann@example.test' };
+const user = { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', email: 'ann@example.test', roles: [] };
 
 describe('session tokens', () => {
   it('round-trips the user with the matching public key', () => {
@@ -61,6 +61,25 @@ describe('session tokens', () => {
       expect(jwt.verify(forged, createSecretKey(Buffer.from(secret)), { algorithms: ['HS256'] })).toMatchObject({ sub: user.id });
       expect(verifySessionToken(forged, pem)).toBeNull();
       expect(verifySessionToken(forged, createPublicKey(pem))).toBeNull();
+    }
+  });
+
+  it('carries the roles: an admin reads back as an admin', () => {
+    const admin = { ...user, roles: ['admin'] };
+    const token = signSessionToken(admin, testKeys().privateKey);
+    expect((jwt.decode(token) as jwt.JwtPayload).roles).toEqual(['admin']);
+    expect(verifySessionToken(token, testKeys().publicKey)).toEqual(admin);
+  });
+
+  it('a token minted before roles existed (no roles claim) reads as a user without roles', () => {
+    const legacy = jwt.sign({ email: user.email }, testKeys().privateKey, { algorithm: 'ES256', subject: user.id, expiresIn: 60 });
+    expect(verifySessionToken(legacy, testKeys().publicKey)).toEqual({ id: user.id, email: user.email, roles: [] });
+  });
+
+  it('rejects a validly signed token whose roles claim is not a list of strings', () => {
+    for (const roles of ['admin', [1], null, { admin: true }]) {
+      const token = jwt.sign({ email: user.email, roles }, testKeys().privateKey, { algorithm: 'ES256', subject: user.id, expiresIn: 60 });
+      expect(verifySessionToken(token, testKeys().publicKey)).toBeNull();
     }
   });
 
