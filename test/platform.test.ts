@@ -51,7 +51,7 @@ test('a session made through the gateway works through the gateway (bodies and S
   const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   expect(cookie).toMatch(/session=/);
   const me = await api('/api/users/currentuser', { headers: { cookie } });
-  expect((await me.json()) as unknown).toEqual({ currentUser: { id: expect.any(String), email } });
+  expect((await me.json()) as unknown).toEqual({ currentUser: { id: expect.any(String), email, roles: [] } });
 });
 
 test('unknown API paths get the owning service 404; paths of processes not running get 502 JSON', async () => {

@@ -36,6 +36,7 @@ export function buildApp({ pool, redis, logger, config, health }: AuthAppDeps): 
       limiter,
       logger,
       scrypt: { N: config.PASSWORD_SCRYPT_N, r: config.PASSWORD_SCRYPT_R, p: config.PASSWORD_SCRYPT_P },
+      adminEmails: config.ADMIN_EMAILS,
       jwtPrivateKey: config.JWT_PRIVATE_KEY,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     }),

@@ -3,6 +3,16 @@ import { configFields, defineService, DEFAULT_SESSION_TTL_SECONDS, type ServiceC
 
 const count = (fallback: number) => z.coerce.number({ error: 'a whole number greater than 0' }).int().positive().default(fallback);
 
+const isEmail = (value: string) => z.email().safeParse(value).success;
+
+/** Comma-separated addresses, compared as sign-up stores them (trimmed, lower-cased); empty (the default): no admins. */
+const emailList = z
+  .string()
+  .default('')
+  .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+  // Refined as a whole, not per entry: an issue must name the variable, not ADMIN_EMAILS.0.
+  .refine((emails) => emails.every(isEmail), 'must be a comma-separated list of e-mail addresses, such as admin@example.com');
+
 /** Who auth is and every variable it reads (docs/services/auth.md). */
 export const authService = defineService({
   name: 'auth',
@@ -11,6 +21,8 @@ export const authService = defineService({
   config: {
     JWT_PRIVATE_KEY: configFields.JWT_PRIVATE_KEY,
     SESSION_TTL_SECONDS: configFields.seconds(DEFAULT_SESSION_TTL_SECONDS),
+    /** Accounts with these e-mails are admins, decided at each sign-up and sign-in (docs/services/auth.md, "Roles"). */
+    ADMIN_EMAILS: emailList,
     /** Sign-in attempts for one email that may fail within a window before that email is locked until the window ends. */
     SIGNIN_MAX_FAILURES_PER_EMAIL: count(5),
     /** Sign-in attempts (any outcome) from one client address within a window. */

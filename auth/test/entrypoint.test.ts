@@ -98,7 +98,7 @@ it('serves readiness, and on SIGTERM finishes an in-flight sign-in before exitin
     const answer = await inFlight;
     const answeredAt = Date.now();
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual({ id: created.body.id, email });
+    expect(JSON.parse(answer.body)).toEqual({ id: created.body.id, email, roles: [] });
     expect(answer.setCookie.some((c) => c.startsWith('session='))).toBe(true);
     expect(await running.exited).toBe(0);
     // It exited after answering, and promptly: the answered keep-alive connection did not hold it for its 5 s timeout.

@@ -19,7 +19,7 @@ describe('GET /api/users/currentuser', () => {
   it('200 with the user for a session minted with the platform key', async () => {
     const user = signedInUser();
     const res = await request(h.app()).get('/api/users/currentuser').set('Cookie', user.cookie);
-    expect(res.body).toEqual({ currentUser: { id: user.id, email: user.email } });
+    expect(res.body).toEqual({ currentUser: { id: user.id, email: user.email, roles: [] } });
   });
 
   it('a session signed with another key is not a session', async () => {

@@ -10,18 +10,18 @@ async function signUp(email: string, password: string, extra: Record<string, str
 }
 
 describe('POST /api/users/signin', () => {
-  it('200 {id, email} and a session cookie for the right password, whatever the email case', async () => {
+  it('200 {id, email, roles} and a session cookie for the right password, whatever the email case', async () => {
     const email = uniqueEmail('in');
     const id = await signUp(email, 'password123');
     const app = h.app();
     const res = await request(app).post('/api/users/signin').send({ email: ` ${email.toUpperCase()}`, password: 'password123' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id, email });
+    expect(res.body).toEqual({ id, email, roles: [] });
     const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('session='))!;
     expect(cookie).toMatch(/;\s*httponly/i);
     expect(cookie).toMatch(/;\s*samesite=lax/i);
     const me = await request(app).get('/api/users/currentuser').set('Cookie', sessionCookie(res.headers['set-cookie']));
-    expect(me.body).toEqual({ currentUser: { id, email } });
+    expect(me.body).toEqual({ currentUser: { id, email, roles: [] } });
   });
 
   it('400 "Invalid credentials", identical for a wrong password and an unknown email, and no cookie', async () => {

@@ -4,14 +4,14 @@ import { authHarnessForFile, sessionCookie, uniqueEmail } from './helpers';
 const h = authHarnessForFile();
 
 describe('POST /api/users/signup', () => {
-  it('creates the user: 201 {id, email} and a session cookie that identifies them', async () => {
+  it('creates the user: 201 {id, email, roles} and a session cookie that identifies them', async () => {
     const app = h.app();
     const email = uniqueEmail('new');
     const res = await request(app).post('/api/users/signup').send({ email, password: 'correct horse' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email });
+    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, roles: [] });
     const me = await request(app).get('/api/users/currentuser').set('Cookie', sessionCookie(res.headers['set-cookie']));
-    expect(me.body).toEqual({ currentUser: { id: res.body.id, email } });
+    expect(me.body).toEqual({ currentUser: { id: res.body.id, email, roles: [] } });
   });
 
   it('stores the email trimmed and lower-cased', async () => {

@@ -2,6 +2,8 @@
 export interface User {
   id: string;
   email: string;
+  /** `[]` or `["admin"]`. */
+  roles: string[];
 }
 
 export type TicketStatus = 'available' | 'reserved' | 'sold';

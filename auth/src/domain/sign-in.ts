@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestError, type Logger, type Pool, type UserPayload } from '@ticketing/common';
 import { findUserByEmail, updatePasswordHash } from '../data/users.data';
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password';
+import { rolesFor } from './roles';
 import { normalizeEmail } from './sign-up';
 import type { SignInRateLimiter } from './signin-rate-limit';
 
@@ -12,6 +13,8 @@ export interface SignInDeps {
   limiter: SignInRateLimiter;
   scrypt: ScryptParams;
   logger: Logger;
+  /** ADMIN_EMAILS, as the config normalises them. */
+  adminEmails: readonly string[];
 }
 
 // A hash of a password nobody knows, made with the current parameters: checking against it when the email is unknown
@@ -36,7 +39,7 @@ export async function signIn(deps: SignInDeps, input: { email: string; password:
   if (!user || !matches) throw new BadRequestError(INVALID_CREDENTIALS);
   await deps.limiter.succeeded(email);
   if (needsRehash(user.passwordHash, deps.scrypt)) await upgradeHash(deps, user.id, input.password);
-  return { id: user.id, email: user.email };
+  return { id: user.id, email: user.email, roles: rolesFor(user.email, deps.adminEmails) };
 }
 
 /** Re-hashes with the current parameters now that we hold the password; a failure here must not fail the sign-in. */

@@ -26,6 +26,11 @@ function startSession(req: Request, user: UserPayload, deps: UsersRoutesDeps): v
   req.sessionOptions.maxAge = deps.sessionTtlSeconds * 1000;
 }
 
+/** The user as the API shows it (docs/api.md, "auth"): the same from sign-up, sign-in and the session. */
+function publicUser(user: UserPayload): { id: string; email: string; roles: string[] } {
+  return { id: user.id, email: user.email, roles: user.roles };
+}
+
 export function usersRouter(deps: UsersRoutesDeps): Router {
   const router = Router();
 
@@ -40,9 +45,9 @@ export function usersRouter(deps: UsersRoutesDeps): Router {
       .withMessage('Password must be between 8 and 128 characters'),
     validateRequest,
     async (req, res) => {
-      const user = await signUp(deps.pool, { email: req.body.email, password: req.body.password }, deps.scrypt);
+      const user = await signUp(deps, { email: req.body.email, password: req.body.password });
       startSession(req, user, deps);
-      res.status(201).json({ id: user.id, email: user.email });
+      res.status(201).json(publicUser(user));
     },
   );
 
@@ -59,7 +64,7 @@ export function usersRouter(deps: UsersRoutesDeps): Router {
     async (req, res) => {
       const user = await signIn(deps, { email: req.body.email, password: req.body.password, ip: req.ip ?? 'unknown' });
       startSession(req, user, deps);
-      res.status(200).json({ id: user.id, email: user.email });
+      res.status(200).json(publicUser(user));
     },
   );
 
@@ -70,7 +75,7 @@ export function usersRouter(deps: UsersRoutesDeps): Router {
 
   router.get('/api/users/currentuser', (req, res) => {
     const user = req.currentUser;
-    res.status(200).json({ currentUser: user ? { id: user.id, email: user.email } : null });
+    res.status(200).json({ currentUser: user ? publicUser(user) : null });
   });
 
   return router;
