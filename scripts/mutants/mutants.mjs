@@ -1,10 +1,11 @@
 // The mutants `npm run test:mutants` plants, one at a time: plausible bugs in the code that keeps docs/design.md's
 // invariants, each with the tests that must catch it. `find` is exact text or a RegExp that must occur exactly once in
 // `file` (paths from the repository root); `replace` is the bug (a RegExp's replacement may use $1...). Keep `tests`
-// narrow: the files that own the behaviour, so the whole run takes minutes. When code moves, move its mutant with it;
+// narrow: the files that own the behaviour, and `testName` (jest -t, a pattern) where a file holds slow tests that
+// do not concern the mutant, so the whole run takes minutes. When code moves, move its mutant with it;
 // a mutant whose file or text is gone fails the run, naming both.
 
-/** @typedef {{ name: string, invariant: number, description: string, file: string, find: string | RegExp, replace: string, tests: string[] }} Mutant */
+/** @typedef {{ name: string, invariant: number, description: string, file: string, find: string | RegExp, replace: string, tests: string[], testName?: string }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -16,15 +17,6 @@ export const MUTANTS = [
     file: 'orders/migrations/0001_tickets_orders.sql',
     find: 'CREATE UNIQUE INDEX orders_one_active_per_ticket',
     replace: 'CREATE INDEX orders_one_active_per_ticket',
-    tests: ['orders/test/orders.routes.test.ts'],
-  },
-  {
-    name: 'orders-sold-ticket-not-active',
-    invariant: 1,
-    description: 'a complete (sold) order no longer counts as active in the index: a sold ticket can be ordered again',
-    file: 'orders/migrations/0001_tickets_orders.sql',
-    find: "WHERE status IN ('created', 'awaiting:payment', 'complete');",
-    replace: "WHERE status IN ('created', 'awaiting:payment');",
     tests: ['orders/test/orders.routes.test.ts'],
   },
 
@@ -44,7 +36,7 @@ export const MUTANTS = [
     invariant: 2,
     description: 'ordering a ticket no longer ends a hold past its expiry in the same transaction (waits for expiration)',
     file: 'orders/src/domain/orders.ts',
-    find: 'await cancelExpired(tx, { ticketId: ticket.id }, meta);',
+    find: 'await cancelExpired(tx, { ticketId: ticket.id });',
     replace: '',
     tests: ['orders/test/orders.expiry.test.ts'],
   },
@@ -56,6 +48,7 @@ export const MUTANTS = [
     find: "cancelOrderIfIn(tx, orderId, ['created'], 'expired')",
     replace: "cancelOrderIfIn(tx, orderId, ['created', 'complete'], 'expired')",
     tests: ['orders/test/orders.settlement.test.ts'],
+    testName: 'leaves a complete one alone',
   },
 
   // 3. Locked means locked.
@@ -75,8 +68,8 @@ export const MUTANTS = [
     invariant: 4,
     description: "order.created is written to the outbox after the order's transaction committed, not inside it",
     file: 'orders/src/domain/orders.ts',
-    find: /return withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordOrderCreated\(tx, order, meta\);\n\s*(return order;[\s\S]*?\n {2}\}\);)/,
-    replace: 'const order = await withTransaction(pool, async (tx) => {$1$2\n  await recordOrderCreated(pool, order, meta);\n  return order;',
+    find: /return withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordOrderCreated\(tx, (order[^)]*)\);\n\s*(return order;[\s\S]*?\n {2}\}\);)/,
+    replace: 'const order = await withTransaction(pool, async (tx) => {$1$3\n  await recordOrderCreated(pool, $2);\n  return order;',
     tests: ['orders/test/outbox-atomicity.test.ts'],
   },
   {
@@ -84,42 +77,45 @@ export const MUTANTS = [
     invariant: 4,
     description: "payment.created is written to the outbox after the payment's transaction committed, not inside it",
     file: 'payments/src/domain/record-charge.ts',
-    find: /return await withTransaction\(pool, async \(tx\) => \{([\s\S]*?)(await writeOutbox\(\s*)tx(,\s*'payment\.created',[\s\S]*?\);)\n\s*(return payment;\n\s*\}\);)/,
-    replace: 'const payment = await withTransaction(pool, async (tx) => {$1$4\n    $2pool$3\n    return payment;',
+    find: /return await withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordPaymentCreated\(tx, (payment[^)]*)\);\n\s*(return payment;\n\s*\}\);)/,
+    replace: 'const payment = await withTransaction(pool, async (tx) => {$1$3\n    await recordPaymentCreated(pool, $2);\n    return payment;',
     tests: ['payments/test/outbox-atomicity.test.ts'],
   },
   {
     name: 'consumer-ack-before-commit',
     invariant: 4,
     description: "the one-event consumer path acks before its handler's transaction commits",
-    file: 'common/src/bus/consumer-message.ts',
-    find: 'const outcome = await run(ctx);',
-    replace: 'msg.ack();\n    const outcome = await run(ctx);',
+    file: 'common/src/bus/consumer/message.ts',
+    find: 'if (settings.ackBeforeCommit) msg.ack();',
+    replace: 'msg.ack();',
     tests: ['common/test/bus/consumer.test.ts'],
+    testName: 'acked only then',
   },
   {
     name: 'consumer-batch-ack-before-commit',
     invariant: 4,
     description: 'the batched consumer path acks each event before the batch commits',
-    file: 'common/src/bus/consumer-batch.ts',
-    find: 'current = { index: i, logger: ctx.logger };',
-    replace: 'current = { index: i, logger: ctx.logger };\n      msg.ack();',
+    file: 'common/src/bus/consumer/batch.ts',
+    find: 'if (settings.ackBeforeCommit) msg.ack();',
+    replace: 'msg.ack();',
     tests: ['common/test/bus/consumer-batch.test.ts'],
+    testName: 'no event of a batch is acked before the batch commits',
   },
   {
     name: 'consumer-inbox-check-skipped',
     invariant: 4,
     description: 'the one-event consumer path runs the handler even when the inbox already holds the event',
-    file: 'common/src/bus/consumer-message.ts',
-    find: 'if (inserted.rowCount === 0) {',
-    replace: 'if (inserted.rowCount === -1) {',
+    file: 'common/src/bus/consumer/message.ts',
+    find: "if (inserted.rowCount === 0) return 'duplicate';",
+    replace: "if (inserted.rowCount === -1) return 'duplicate';",
     tests: ['common/test/bus/consumer.test.ts'],
+    testName: 'delivered again after the duplicate window',
   },
   {
     name: 'consumer-batch-inbox-check-skipped',
     invariant: 4,
     description: 'the batched consumer path runs every handler even when the inbox already holds the event',
-    file: 'common/src/bus/consumer-batch.ts',
+    file: 'common/src/bus/consumer/batch.ts',
     find: 'if (!fresh.delete(id)) continue;',
     replace: 'fresh.delete(id);',
     tests: ['common/test/bus/consumer-batch.test.ts'],
@@ -128,10 +124,11 @@ export const MUTANTS = [
     name: 'relay-marks-failed-rows-sent',
     invariant: 4,
     description: 'the outbox relay marks a batch sent although some of its publishes failed',
-    file: 'common/src/bus/outbox-relay.ts',
+    file: 'common/src/bus/outbox/relay.ts',
     find: 'const sent = firstFailure === -1 ? rows : rows.slice(0, firstFailure);',
     replace: 'const sent = rows;',
     tests: ['common/test/bus/nats-outage.test.ts'],
+    testName: 'empty store',
   },
 
   // 5. Replicas apply changes in order.
@@ -169,9 +166,10 @@ export const MUTANTS = [
     invariant: 6,
     description: 'a payment for an order no longer payable is not rejected, so payments never refunds it',
     file: 'orders/src/domain/payments.ts',
-    find: 'await recordPaymentRejected(tx, payment.orderId, payment.id, meta);',
+    find: 'await recordPaymentRejected(tx, payment.orderId, payment.id);',
     replace: '',
     tests: ['orders/test/orders.settlement.test.ts'],
+    testName: 'for a cancelled order',
   },
   {
     name: 'orders-payment-completes-any-status',
@@ -181,6 +179,7 @@ export const MUTANTS = [
     find: "WHERE id = $1 AND status IN ('created', 'awaiting:payment') AND price_cents = $3",
     replace: 'WHERE id = $1 AND price_cents = $3',
     tests: ['orders/test/orders.settlement.test.ts'],
+    testName: 'for a cancelled order',
   },
   {
     name: 'payments-idempotency-key-not-reused',
