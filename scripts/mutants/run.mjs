@@ -36,10 +36,13 @@ async function run(mutants) {
   const started = Date.now();
   const copy = makeCopy(flag('working-tree'));
   const cleanUp = () => (flag('keep') ? console.log(`copy kept at ${copy.dir}`) : copy.remove());
-  process.once('SIGINT', () => {
-    cleanUp();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      if (runningJest) process.kill(-runningJest.pid, 'SIGKILL'); // its own process group: the signal did not reach it
+      cleanUp();
+      process.exit(130);
+    });
+  }
   try {
     console.log(`copy of ${copy.source} at ${copy.dir}\n`);
     const results = [];
@@ -159,6 +162,8 @@ function judge(m, outcome) {
   return { mutant: m, verdict: 'killed', detail: outcome.failures.slice(0, 3).join('\n') || outcome.output.slice(-1500) };
 }
 
+let runningJest;
+
 /** Runs jest in the copy; reports whether it passed, the failing tests' names, and suites that failed to load. */
 function runJest(root, tests, { bail, testName, workers = option('workers') ?? 2 }) {
   const report = path.join(root, '..', `jest-${Date.now()}.json`);
@@ -177,7 +182,7 @@ function runJest(root, tests, { bail, testName, workers = option('workers') ?? 2
   ];
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, jestArgs, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = (runningJest = spawn(process.execPath, jestArgs, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -188,6 +193,7 @@ function runJest(root, tests, { bail, testName, workers = option('workers') ?? 2
     }, MUTANT_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
+      runningJest = undefined;
       const parsed = readReport(report, root);
       resolve({ passed: code === 0 && !timedOut, timedOut, ms: Date.now() - started, output, ...parsed });
     });
@@ -215,7 +221,10 @@ function git(gitArgs) {
 }
 
 const show = (find) => (typeof find === 'string' ? JSON.stringify(find) : String(find));
-const seconds = (ms) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
+function seconds(ms) {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${(ms / 1000).toFixed(1)} s`;
+}
 const indent = (text) => text.replace(/^/gm, '      ');
 
 class Stop extends Error {}
