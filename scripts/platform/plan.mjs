@@ -119,6 +119,12 @@ export function commandFor(root, service, { port, watch, watchTsconfig }) {
 }
 
 /**
+ * The demo admin of a local run: whoever signs up with this address may curate the catalogue. Only a default (your
+ * ADMIN_EMAILS wins), and never with NODE_ENV=production.
+ */
+export const DEMO_ADMIN_EMAIL = 'admin@ticketing.test';
+
+/**
  * The environment of one process. Starts from the caller's (so ORDER_EXPIRATION_SECONDS, STRIPE_SECRET_KEY, LOG_LEVEL
  * and the like pass through), then what the platform decides (ports, databases, bus namespace, keys), then the
  * per-service overrides.
@@ -144,6 +150,7 @@ export function envFor(service, ctx) {
   env.LOG_LEVEL ??= 'info';
   env.JWT_PUBLIC_KEY = keys.publicKey;
   if (service.needs.includes('jwt-private')) env.JWT_PRIVATE_KEY = keys.privateKey;
+  if (service.name === 'auth' && env.NODE_ENV !== 'production') env.ADMIN_EMAILS ??= DEMO_ADMIN_EMAIL;
   if (service.needs.includes('db')) env.DATABASE_URL = databaseUrl(postgresUrl, `${databasePrefix}_${service.name}`);
   if (service.needs.includes('nats')) {
     env.NATS_URL = natsUrl;
