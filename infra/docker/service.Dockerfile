@@ -5,13 +5,13 @@
 # the service are built and installed; every workspace's package.json is there so that the lockfile matches.
 # (The Next.js client has its own Dockerfile: client/Dockerfile.)
 
-# The workspace's manifests, shared by the build and the runtime stages. --parents keeps each package.json in its
+# The npm workspace's package.json files, shared by the build and the runtime stages. --parents keeps each in its
 # folder, so a new service needs no line here.
-FROM node:24.11-bookworm-slim AS manifests
+FROM node:24.11-bookworm-slim AS workspace
 WORKDIR /repo
 COPY --parents package.json package-lock.json */package.json ./
 
-FROM manifests AS build
+FROM workspace AS build
 ARG SERVICE
 COPY tsconfig.base.json tsconfig.run-from-source.json ./
 RUN npm ci --workspace common --workspace "${SERVICE:?build with --build-arg SERVICE=<service folder>}" --include-workspace-root --ignore-scripts
@@ -33,7 +33,7 @@ ARG SERVICE
 ARG PORT
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=manifests /repo ./
+COPY --from=workspace /repo ./
 RUN npm ci --omit=dev --workspace "${SERVICE}" --ignore-scripts && npm cache clean --force
 COPY --from=build /repo/common/dist common/dist
 COPY --from=build /repo/common/migrations common/migrations
