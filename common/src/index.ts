@@ -19,6 +19,7 @@ export * from './events';
 export * from './bus';
 export * from './context/causation';
 export * from './money/money';
+export * from './time';
 export * from './service/service-config';
 export * from './service/consumers';
 export * from './service/run-service';

@@ -68,6 +68,52 @@ export const paymentCreatedSchema = z.object({
 
 export const paymentRefundedSchema = z.object({ id, orderId: id, refundId: z.string().min(1) });
 
+export const EventCategory = z.enum(['concert', 'sports', 'theatre', 'comedy', 'festival', 'other']);
+export type EventCategory = z.infer<typeof EventCategory>;
+
+/** `cancelled` is final; an event whose startsAt has passed is over whatever its status says. */
+export const EventStatus = z.enum(['scheduled', 'cancelled']);
+export type EventStatus = z.infer<typeof EventStatus>;
+
+/**
+ * An event of the catalogue as the catalog service holds it after the change: every event.* carries the whole event,
+ * so a replica can apply any one of them on its own (newest version wins).
+ */
+export const catalogEventSchema = z.object({
+  id,
+  version,
+  name: z.string().min(1).max(200),
+  category: EventCategory,
+  venue: z.object({
+    name: z.string().min(1).max(200),
+    city: z.string().min(1).max(100),
+    /** ISO 3166-1 alpha-2, upper case. */
+    country: z.string().regex(/^[A-Z]{2}$/),
+  }),
+  /** IANA time zone of the venue (`Europe/London`): pages show startsAt in it. */
+  timeZone: z.string().min(1).max(64),
+  startsAt: isoTime,
+  status: EventStatus,
+});
+
+export const ListingStatus = z.enum(['active', 'sold', 'withdrawn']);
+export type ListingStatus = z.infer<typeof ListingStatus>;
+
+/**
+ * A listing's summary after any change to it (published by tickets from issue 16): a whole snapshot, so a consumer
+ * keeps the highest version it has seen and may skip the versions in between.
+ */
+export const listingChangedSchema = z.object({
+  id,
+  eventId: id,
+  version,
+  status: ListingStatus,
+  /** Tickets of the listing a buyer could order now. */
+  available: z.number().int().nonnegative(),
+  /** Price per ticket. */
+  priceCents: cents,
+});
+
 /** Subject → schema. The subject is `<aggregate>.<event>`; its first segment names the stream that carries it. */
 export const eventSchemas = {
   'ticket.created': ticketCreatedSchema,
@@ -79,6 +125,10 @@ export const eventSchemas = {
   'expiration.completed': expirationCompletedSchema,
   'payment.created': paymentCreatedSchema,
   'payment.refunded': paymentRefundedSchema,
+  'event.scheduled': catalogEventSchema,
+  'event.updated': catalogEventSchema,
+  'event.cancelled': catalogEventSchema,
+  'listing.changed': listingChangedSchema,
 } as const;
 
 export type EventSubject = keyof typeof eventSchemas;
@@ -93,6 +143,9 @@ export type OrderPaymentRejectedEvent = EventPayload<'order.payment_rejected'>;
 export type ExpirationCompletedEvent = EventPayload<'expiration.completed'>;
 export type PaymentCreatedEvent = EventPayload<'payment.created'>;
 export type PaymentRefundedEvent = EventPayload<'payment.refunded'>;
+/** The payload of event.scheduled, event.updated and event.cancelled (one shape). */
+export type CatalogEventPayload = z.infer<typeof catalogEventSchema>;
+export type ListingChangedEvent = EventPayload<'listing.changed'>;
 
 export const Subjects = {
   TicketCreated: 'ticket.created',
@@ -104,14 +157,23 @@ export const Subjects = {
   ExpirationCompleted: 'expiration.completed',
   PaymentCreated: 'payment.created',
   PaymentRefunded: 'payment.refunded',
+  EventScheduled: 'event.scheduled',
+  EventUpdated: 'event.updated',
+  EventCancelled: 'event.cancelled',
+  ListingChanged: 'listing.changed',
 } as const satisfies Record<string, EventSubject>;
 
-/** One stream per publishing service; it captures `<aggregate>.>`. */
+/**
+ * One stream per aggregate, captured as `<aggregate>.>`; each stream has one publishing service (tickets will publish
+ * two: TICKETS and LISTINGS). EVENTS is the catalogue's events (concerts, matches), not the bus's messages.
+ */
 export const Streams = {
   TICKETS: { name: 'TICKETS', aggregate: 'ticket' },
   ORDERS: { name: 'ORDERS', aggregate: 'order' },
   EXPIRATION: { name: 'EXPIRATION', aggregate: 'expiration' },
   PAYMENTS: { name: 'PAYMENTS', aggregate: 'payment' },
+  EVENTS: { name: 'EVENTS', aggregate: 'event' },
+  LISTINGS: { name: 'LISTINGS', aggregate: 'listing' },
 } as const;
 export type StreamKey = keyof typeof Streams;
 

@@ -1,0 +1,2 @@
+// Also importable alone as `@ticketing/common/time` (no server dependencies), e.g. by the client's pages.
+export * from './local-time';
