@@ -10,15 +10,14 @@ const BOUNDARY = {
   commonByPath: 'a service imports common as @ticketing/common, never its files by path',
   routesToData: "routes never import data/ directly: go through the service's domain/",
   commonToServices: 'common never imports a service: services depend on common, not the other way round',
+  upward: 'nothing imports upward: domain/ never imports routes/ or events/, data/ imports none of domain/, routes/, events/',
 };
 
 /** Specifiers that reach these packages: by name (@ticketing/orders...) or by a relative path into their sources. */
 const reaching = (dirs) => `^(?:@ticketing/(?:${dirs.join('|')})(?:/.*)?|(?:\\.\\./)+(?:${dirs.join('|')})/(?:src|test)(?:/.*)?)$`;
 const DATA = '^(?:\\.{1,2}/)+(?:[^/]+/)*data(?:/.*)?$';
-
-// Routes that import a data/ type today; the rule still stops them importing data/ values (remove each once its
-// types come through domain/).
-const ROUTES_WITH_DATA_TYPES = ['orders/src/routes/orders.routes.ts', 'payments/src/routes/payments.routes.ts', 'tickets/src/routes/ticket-response.ts'];
+/** A relative specifier into one of these layer folders of the service. */
+const layer = (names) => `^(?:\\.{1,2}/)+(?:[^/]+/)*(?:${names.join('|')})(?:/.*)?$`;
 
 function importBoundaries() {
   const dirs = SERVICES.map((s) => s.dir);
@@ -32,11 +31,11 @@ function importBoundaries() {
       ];
       // One rule per file: a later block replaces an earlier one's patterns, so the routes' block repeats them.
       const routes = `${dir}/src/routes/**`;
-      const grandfathered = ROUTES_WITH_DATA_TYPES.filter((f) => f.startsWith(`${dir}/`));
       return [
         restrict([`${dir}/**`], own),
         restrict([routes], [...own, { regex: DATA, message: BOUNDARY.routesToData }]),
-        ...(grandfathered.length ? [restrict(grandfathered, [...own, { regex: DATA, message: BOUNDARY.routesToData, allowTypeImports: true }])] : []),
+        restrict([`${dir}/src/domain/**`], [...own, { regex: layer(['routes', 'events']), message: BOUNDARY.upward }]),
+        restrict([`${dir}/src/data/**`], [...own, { regex: layer(['domain', 'routes', 'events']), message: BOUNDARY.upward }]),
       ];
     }),
   ];

@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants';
 import { serviceBaseUrls } from './lib/service-urls';
 
-// In production the gateway (scripts/platform.mjs, or the Kubernetes Gateway) sends /api/* to the services before
+// In production the gateway (scripts/platform/gateway.mjs, or the Kubernetes Gateway) sends /api/* to the services before
 // a request ever reaches Next. `next dev` on its own has no gateway, so it proxies /api/* itself.
 export default function config(phase: string): NextConfig {
   const urls = serviceBaseUrls(process.env);

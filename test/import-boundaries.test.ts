@@ -11,6 +11,7 @@ const SERVICES_RULE = 'services never import each other: go through events and @
 const ROUTES_RULE = "routes never import data/ directly: go through the service's domain/";
 const COMMON_RULE = 'common never imports a service: services depend on common, not the other way round';
 const COMMON_BY_PATH_RULE = 'a service imports common as @ticketing/common, never its files by path';
+const UPWARD_RULE = 'nothing imports upward';
 
 interface Snippet {
   filePath: string;
@@ -39,6 +40,10 @@ const CASES: Case[] = [
   ['a route going through domain/', 'orders/src/routes/inside.ts', '../domain/orders', null],
   ['a route importing @ticketing/common', 'orders/src/routes/inside.ts', '@ticketing/common', null],
   ['domain/ importing data/', 'orders/src/domain/inside.ts', '../data/orders.data', null],
+  ['domain/ importing an inbound listener', 'orders/src/domain/upward.ts', '../events/consumers', UPWARD_RULE],
+  ['domain/ importing routes/', 'tickets/src/domain/upward.ts', '../routes/first-page-cache', UPWARD_RULE, true],
+  ['data/ importing domain/', 'payments/src/data/upward.ts', '../domain/refunds', UPWARD_RULE],
+  ['events/ importing domain/', 'orders/src/events/inside.ts', '../domain/orders', null],
 ];
 
 const snippet = ([, filePath, specifier, , typeOnly]: Case): Snippet => ({

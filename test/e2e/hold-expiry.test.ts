@@ -1,5 +1,5 @@
 // Issue 5, last "Done when": with orders and tickets running, a held ticket reads `available` again within 1 s of
-// its order's `expiresAt` (DESIGN.md invariant 2, the eager half), measured end to end through the gateway on real
+// its order's `expiresAt` (docs/design.md invariant 2, the eager half), measured end to end through the gateway on real
 // processes: auth, tickets, orders and expiration, isolated (own databases, bus namespace, Redis prefix), 3 s holds.
 // The chain under test: BullMQ delayed job fires → expiration.completed → orders cancels (order.cancelled, through
 // its outbox) → tickets frees the ticket. Every event's JetStream time is recorded too, so a late release shows

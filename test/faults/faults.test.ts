@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatSummary, runScenario, type ScenarioResult } from './support/scenario';
 import { INJECTED_BUG, profileFromEnv } from './support/profiles';
 
-// DESIGN.md invariants 1, 4 and 6 end to end, under faults (docs/faults.md): every service as its own processes,
+// docs/design.md invariants 1, 4 and 6 end to end, under faults (docs/faults.md): every service as its own processes,
 // several replicas each, a mixed workload through their HTTP APIs while replicas are SIGKILLed, NATS is stopped,
 // Redis is emptied and PostgreSQL restarted, all on the suite's private servers. Then the platform must settle by
 // itself and every database must pass the audit. The second test proves the audit catches lost events.

@@ -21,7 +21,7 @@ export const validateRequest: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** API.md: a path id that is not a UUID is answered 404, not 400. */
+/** docs/api.md: a path id that is not a UUID is answered 404, not 400. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);

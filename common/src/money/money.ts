@@ -1,4 +1,4 @@
-/** API.md: prices are decimals in major units, > 0, ≤ 100000, at most two decimal places; inside they are cents. */
+/** docs/api.md: prices are decimals in major units, > 0, ≤ 100000, at most two decimal places; inside they are cents. */
 export const MAX_PRICE = 100000;
 
 const DECIMAL = /^\d{1,6}(\.\d{1,2})?$/;

@@ -56,7 +56,7 @@ export type UsesShape<U extends ServiceUses> = BaseShape &
 export interface ServiceIdentity<U extends ServiceUses, S extends z.ZodRawShape> {
   /** Process name in logs, the durable consumers' name, the database's application_name. */
   name: string;
-  /** Default HTTP port (the service table in scripts/services.mjs has the same). */
+  /** Default HTTP port (the service table, scripts/services.cjs, has the same; the manifests test checks it). */
   port: number;
   uses: U;
   /** Every variable the service reads: the uses' fields and its own. */

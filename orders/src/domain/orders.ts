@@ -23,6 +23,9 @@ import {
 } from '../data/orders.data';
 import { recordOrderCancelled, recordOrderCreated } from './order-events';
 
+/** What routes answer with: the row as the domain returns it. */
+export type { OrderRow } from '../data/orders.data';
+
 /**
  * Buying holds a ticket. Exclusivity is the database's job (a partial unique index), never a read-then-write here:
  * whichever insert commits first wins and every other buyer's insert fails with a unique violation → 409.

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { body } from 'express-validator';
 import { centsToPrice, isUuid, NotFoundError, requireAuth, userOf, validateRequest, type Pool } from '@ticketing/common';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../domain/orders';
-import type { OrderRow } from '../data/orders.data';
+import type { OrderRow } from '../domain/orders';
 
 export interface OrdersRoutesDeps {
   pool: Pool;

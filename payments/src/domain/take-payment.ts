@@ -6,6 +6,8 @@ import { findPaymentByOrder, type Payment } from '../data/payments.data';
 import type { PaymentGateway } from '../gateways/payment-gateway';
 import { AlreadyPaidError, chargeRequestFor, recordFailedCharge, recordSucceededCharge } from './record-charge';
 
+export type { Payment } from '../data/payments.data';
+
 export interface PaymentsDeps {
   pool: Pool;
   gateway: PaymentGateway;

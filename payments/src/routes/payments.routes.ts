@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { body } from 'express-validator';
 import { centsToPrice, isUuid, requireAuth, userOf, validateRequest } from '@ticketing/common';
-import type { Payment } from '../data/payments.data';
+import type { Payment } from '../domain/take-payment';
 import { takePayment, type PaymentsDeps } from '../domain/take-payment';
 
 /** docs/api.md "payments": amounts leave as decimals; inside they are cents. */

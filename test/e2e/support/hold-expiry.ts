@@ -73,7 +73,7 @@ export class ApiUser {
 
   /**
    * POST /api/orders, retried while it answers 404: a ticket listed moments ago reaches orders' replica through
-   * ticket.created, and until then orders does not know it (API.md).
+   * ticket.created, and until then orders does not know it (docs/api.md).
    */
   async placeOrderOnceKnown(ticketId: string, timeoutMs = 15_000): Promise<ApiResponse<Order>> {
     const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import type { EventSubject, StreamKey } from '@ticketing/common';
 import type { AuditData, OutboxRow } from './audit-data';
 
-// The audit: DESIGN.md invariants 1, 4 and 6 (and 2's "holds end") checked on what every database and stream holds
+// The audit: docs/design.md invariants 1, 4 and 6 (and 2's "holds end") checked on what every database and stream holds
 // once the platform is quiet. Each broken rule is a violation with a few examples; the figures say what was checked.
 
 export interface Violation {

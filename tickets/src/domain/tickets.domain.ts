@@ -4,6 +4,8 @@ import { findTicket, insertTicket, listTickets, updateFreeTicketOfSeller, type T
 import { recordTicketCreated, recordTicketUpdated } from './ticket-events';
 import type { TicketCursor } from './ticket-cursor';
 
+export type { TicketRow } from '../data/tickets.data';
+
 export interface NewTicket {
   title: string;
   priceCents: number;

@@ -1,5 +1,5 @@
 import { centsToPrice } from '@ticketing/common';
-import type { TicketRow } from '../data/tickets.data';
+import type { TicketRow } from '../domain/tickets.domain';
 
 /** The public shape of a ticket (docs/api.md "tickets"): decimal price, ISO time, no internals. */
 export interface TicketResponse {
