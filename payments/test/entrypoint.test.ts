@@ -4,7 +4,6 @@ import {
   collectEvents,
   createTestBus,
   createTestDatabase,
-  freePort,
   publishTestEvent,
   signedInUser,
   testKeys,
@@ -12,8 +11,9 @@ import {
   type EventCollector,
   type TestBus,
   type TestDatabase,
-  startServiceProcess,
-  type ServiceProcess,
+  launchService,
+  startServiceOnPort,
+  type ServiceOnPort,
 } from '@ticketing/common/testing';
 import { count } from './support/payments-test-kit';
 import { startStripeFake, type StripeFake } from './support/stripe-fake';
@@ -23,15 +23,9 @@ import { startStripeFake, type StripeFake } from './support/stripe-fake';
 // node itself is spawned with tsx as a loader (not the tsx CLI, which runs the service in a grandchild that a SIGKILL
 // of the CLI would leave running).
 
-interface Running extends ServiceProcess {
-  port: number;
-}
-
-function start(env: Record<string, string>, port: number): Running {
-  return { ...startServiceProcess('payments/src/index.ts', { PORT: String(port), LOG_LEVEL: 'info', ...env }), port };
-}
-
-const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;
+type Running = ServiceOnPort;
+const ENTRY = 'payments/src/index.ts';
+const url = (r: Running, p: string) => r.url(p);
 
 let db: TestDatabase;
 let testBus: TestBus;
@@ -67,23 +61,13 @@ const env = (): Record<string, string> => ({
 });
 
 async function launch(): Promise<Running> {
-  const r = start(env(), await freePort());
+  const r = await launchService(ENTRY, env());
   running.push(r);
-  await waitFor(
-    async () => {
-      if (r.child.exitCode !== null) throw new Error(`payments exited early:\n${r.output()}`);
-      const res = await fetch(url(r, '/healthz/ready')).catch(() => undefined);
-      return res?.status === 200;
-    },
-    { timeoutMs: 25_000, intervalMs: 100, description: 'payments to become ready' },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${r.output()}`);
-  });
   return r;
 }
 
 it('refuses to start with a publishable key as STRIPE_SECRET_KEY, naming the variable, exit code 78', async () => {
-  const r = start({ ...env(), STRIPE_SECRET_KEY: 'pk_test_123' }, await freePort());
+  const r = await startServiceOnPort(ENTRY, { ...env(), STRIPE_SECRET_KEY: 'pk_test_123' });
   expect(await r.exited).toBe(78);
   expect(r.output()).toMatch(/STRIPE_SECRET_KEY is invalid/);
 });

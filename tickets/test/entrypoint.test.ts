@@ -4,7 +4,6 @@ import {
   collectEvents,
   createTestDatabase,
   deleteNamespace,
-  freePort,
   publishTestEvent,
   signedInUser,
   startNatsServer,
@@ -12,36 +11,18 @@ import {
   waitFor,
   type NatsServerProcess,
   type TestDatabase,
-  startServiceProcess,
-  type ServiceProcess,
+  launchService,
+  startServiceOnPort,
+  type ServiceOnPort,
 } from '@ticketing/common/testing';
 import { orderCreated } from './events-support';
 
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
 
-interface Running extends ServiceProcess {
-  port: number;
-}
-
-function start(env: Record<string, string>, port: number): Running {
-  return { ...startServiceProcess('tickets/src/index.ts', { PORT: String(port), LOG_LEVEL: 'info', ...env }), port };
-}
-
-const url = (r: Running, p: string) => `http://127.0.0.1:${r.port}${p}`;
-
-async function waitUntilReady(r: Running, timeoutMs = 25_000): Promise<void> {
-  await waitFor(
-    async () => {
-      if (r.child.exitCode !== null) throw new Error(`tickets exited early:\n${r.output()}`);
-      const res = await fetch(url(r, '/healthz/ready')).catch(() => undefined);
-      return res?.status === 200;
-    },
-    { timeoutMs, intervalMs: 100, description: 'tickets to become ready' },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${r.output()}`);
-  });
-}
+type Running = ServiceOnPort;
+const ENTRY = 'tickets/src/index.ts';
+const url = (r: Running, p: string) => r.url(p);
 
 let db: TestDatabase;
 let nats: NatsServerProcess;
@@ -69,19 +50,18 @@ const env = (): Record<string, string> => ({
 });
 
 async function launch(): Promise<Running> {
-  const r = start(env(), await freePort());
+  const r = await launchService(ENTRY, env());
   running.push(r);
-  await waitUntilReady(r);
   return r;
 }
 
 it('refuses to start without JWT_PUBLIC_KEY or with a bad BUS_NAMESPACE, naming the variable, exit code 78', async () => {
   const noKey = env();
   delete noKey.JWT_PUBLIC_KEY;
-  const a = start(noKey, await freePort());
+  const a = await startServiceOnPort(ENTRY, noKey);
   expect(await a.exited).toBe(78);
   expect(a.output()).toMatch(/JWT_PUBLIC_KEY is missing/);
-  const b = start({ ...env(), BUS_NAMESPACE: 'has.dots' }, await freePort());
+  const b = await startServiceOnPort(ENTRY, { ...env(), BUS_NAMESPACE: 'has.dots' });
   expect(await b.exited).toBe(78);
   expect(b.output()).toMatch(/BUS_NAMESPACE is invalid/);
 }, 60_000);

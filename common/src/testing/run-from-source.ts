@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 const ROOT = path.join(__dirname, '../../..');
 
@@ -59,4 +60,24 @@ export async function waitUntilReady(service: ServiceProcess, url: string, timeo
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A composition root from source on a free port of its own; `url(path)` addresses it. */
+export interface ServiceOnPort extends ServiceProcess {
+  port: number;
+  url: (urlPath: string) => string;
+}
+
+/** Starts `entry` on a free port (LOG_LEVEL info unless env says otherwise); does not wait for it. */
+export async function startServiceOnPort(entry: string, env: Record<string, string>): Promise<ServiceOnPort> {
+  const port = await freePort();
+  const started = startServiceProcess(entry, { PORT: String(port), LOG_LEVEL: 'info', ...env });
+  return { ...started, port, url: (urlPath) => `http://127.0.0.1:${port}${urlPath}` };
+}
+
+/** Starts `entry` on a free port and resolves once its /healthz/ready answers 200 (see waitUntilReady). */
+export async function launchService(entry: string, env: Record<string, string>, timeoutMs?: number): Promise<ServiceOnPort> {
+  const service = await startServiceOnPort(entry, env);
+  await waitUntilReady(service, service.url('/healthz/ready'), timeoutMs);
+  return service;
 }
