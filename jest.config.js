@@ -4,7 +4,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }];
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/common', '<rootDir>/auth', '<rootDir>/tickets', '<rootDir>/orders', '<rootDir>/expiration', '<rootDir>/payments', '<rootDir>/test'],
+  roots: ['<rootDir>/common', '<rootDir>/auth', '<rootDir>/tickets', '<rootDir>/orders', '<rootDir>/expiration', '<rootDir>/payments', '<rootDir>/catalog', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': swc },
