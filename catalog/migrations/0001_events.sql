@@ -35,8 +35,10 @@ CREATE INDEX events_upcoming_idx ON events (starts_at, id) WHERE status = 'sched
 CREATE INDEX events_city_idx ON events (catalog_fold(venue_city), starts_at, id) WHERE status = 'scheduled';
 CREATE INDEX events_category_idx ON events (category, starts_at, id) WHERE status = 'scheduled';
 -- ?q=: each word of the query is matched against name, venue and city with pg_trgm's word similarity (`<%`), which
--- this index answers; typos and word order do not matter to trigrams.
-CREATE INDEX events_search_trgm_idx ON events USING gin (search_text gin_trgm_ops) WHERE status = 'scheduled';
+-- this index answers; typos and word order do not matter to trigrams. fastupdate off: events are added rarely, and a
+-- pending list of unmerged entries would make every search slower and the planner shy of the index until a vacuum.
+CREATE INDEX events_search_trgm_idx ON events USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)
+  WHERE status = 'scheduled';
 
 -- The read model of listings, fed by tickets' listing.changed (a whole snapshot per version): the newest version
 -- seen wins, so a late or repeated event never takes a listing back. Not a foreign key to events: events are ours,
