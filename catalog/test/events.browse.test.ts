@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { TestDatabase } from '@ticketing/common/testing';
 import type { Express } from 'express';
-import type { NewEvent } from '../src/data/events.data';
+import type { EventRow, NewEvent } from '../src/data/events.data';
 import { catalogTestApp, createCatalogTestDatabase, daysFromNow, seedEvent } from './support';
 
 // GET /api/events: what a buyer browsing or searching sees. Each describe seeds its own events with a name or city
@@ -140,7 +140,7 @@ describe('paging', () => {
   }
 
   test('events added while someone pages: no duplicates, nothing that was there is skipped, order kept', async () => {
-    const before = [];
+    const before: EventRow[] = [];
     // Ten events on the same instant (ties broken by id) and ten spread out.
     for (let i = 0; i < 10; i++) before.push(await seed({ name: `Tie ${i}`, venueCity: city, startsAt: new Date(Math.floor(at(15).getTime() / 1000) * 1000) }));
     for (let i = 0; i < 10; i++) before.push(await seed({ name: `Spread ${i}`, venueCity: city, startsAt: at(5 + i * 2) }));
@@ -160,9 +160,9 @@ describe('paging', () => {
 
   test('a search pages by rank, then soonest, with the same guarantees', async () => {
     const q = 'Pagewell Quartet';
-    const exact = [];
+    const exact: EventRow[] = [];
     for (let i = 0; i < 5; i++) exact.push(await seed({ name: 'Pagewell Quartet', venueCity: 'Searchville', startsAt: at(3 + i) }));
-    const fuzzy = [];
+    const fuzzy: EventRow[] = [];
     for (let i = 0; i < 4; i++) fuzzy.push(await seed({ name: 'Pagewel Quartett', venueCity: 'Searchville', startsAt: at(1 + i) }));
     const seen = await pageThrough({ q, city: 'Searchville', limit: 2 }, async (page) => {
       await seed({ name: 'Pagewell Quartet', venueCity: 'Searchville', startsAt: at(0.5 + page / 10) });
