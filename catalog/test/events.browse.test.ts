@@ -1,31 +1,20 @@
 import request from 'supertest';
-import type { TestDatabase } from '@ticketing/common/testing';
-import type { Express } from 'express';
 import type { EventRow, NewEvent } from '../src/data/events.data';
-import { catalogTestApp, createCatalogTestDatabase, daysFromNow, seedEvent } from './support';
+import { catalogForFile, daysFromNow, seedEvent } from './support';
 
 // GET /api/events: what a buyer browsing or searching sees. Each describe seeds its own events with a name or city
 // that no other block uses, and filters on it, so the blocks do not see each other's events.
 
-let db: TestDatabase;
-let app: Express;
-
-beforeAll(async () => {
-  db = await createCatalogTestDatabase();
-  app = catalogTestApp(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const t = catalogForFile();
 
 type Listed = { id: string; name: string; startsAt: string; venue: { city: string } };
 const list = async (query: Record<string, string | number>) => {
-  const res = await request(app).get('/api/events').query(query);
+  const res = await request(t.app).get('/api/events').query(query);
   expect(res.status).toBe(200);
   return res.body as { events: Listed[]; nextCursor: string | null };
 };
 const names = async (query: Record<string, string | number>) => (await list(query)).events.map((e) => e.name);
-const seed = (over: Partial<NewEvent>) => seedEvent(db.pool, over);
+const seed = (over: Partial<NewEvent>) => seedEvent(t.db.pool, over);
 
 describe('search: name, venue and city, tolerant of typos and word order', () => {
   beforeAll(async () => {
@@ -79,15 +68,15 @@ describe('filters', () => {
     await seed({ name: 'Stand-up special', category: 'comedy', venueCity: 'Lisboa', venueCountry: 'PT', timeZone: 'Europe/Lisbon', startsAt: daysFromNow(12) });
     await seed({ name: 'Benfica v Porto', category: 'sports', venueCity: 'Lisboa', venueCountry: 'PT', timeZone: 'Europe/Lisbon', startsAt: daysFromNow(22) });
     const cancelled = await seed({ name: 'Cancelled gig', venueCity: 'Lisboa', venueCountry: 'PT', timeZone: 'Europe/Lisbon', startsAt: daysFromNow(4) });
-    await db.pool.query(`UPDATE events SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled.id]);
+    await t.db.pool.query(`UPDATE events SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled.id]);
     cancelledId = cancelled.id;
     pastId = (await seed({ name: 'Last night', venueCity: 'Lisboa', venueCountry: 'PT', timeZone: 'Europe/Lisbon', startsAt: daysFromNow(-0.5) })).id;
   });
 
   test('scheduled events that are not over, soonest first; past and cancelled ones stay readable by id', async () => {
     expect(await names({ city: 'Lisboa' })).toEqual(['Fado night', 'Stand-up special', 'Benfica v Porto']);
-    expect((await request(app).get(`/api/events/${pastId}`)).body).toMatchObject({ name: 'Last night', status: 'scheduled' });
-    expect((await request(app).get(`/api/events/${cancelledId}`)).body).toMatchObject({ name: 'Cancelled gig', status: 'cancelled' });
+    expect((await request(t.app).get(`/api/events/${pastId}`)).body).toMatchObject({ name: 'Last night', status: 'scheduled' });
+    expect((await request(t.app).get(`/api/events/${cancelledId}`)).body).toMatchObject({ name: 'Cancelled gig', status: 'cancelled' });
   });
 
   test('city ignores case and accents; category; a date range (plain dates are whole UTC days)', async () => {
@@ -109,13 +98,13 @@ describe('filters', () => {
     ['cursor', { cursor: 'not-a-cursor' }],
     ['q', { q: 'x'.repeat(201) }],
   ])('400 naming %s', async (field, query) => {
-    const res = await request(app).get('/api/events').query(query);
+    const res = await request(t.app).get('/api/events').query(query);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
   });
 
   test('a parameter given twice is refused, not half-read', async () => {
-    const res = await request(app).get('/api/events?city=Lisboa&city=Porto');
+    const res = await request(t.app).get('/api/events?city=Lisboa&city=Porto');
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('city');
   });
@@ -179,7 +168,7 @@ describe('paging', () => {
     for (let i = 0; i < 3; i++) await seed({ name: 'Cursor check', venueCity: 'Cursorton', startsAt: at(2 + i) });
     const browsing = await list({ city: 'Cursorton', limit: 1 });
     const searching = await list({ q: 'cursor check', limit: 1 });
-    expect((await request(app).get('/api/events').query({ q: 'cursor', cursor: browsing.nextCursor! })).status).toBe(400);
-    expect((await request(app).get('/api/events').query({ cursor: searching.nextCursor! })).status).toBe(400);
+    expect((await request(t.app).get('/api/events').query({ q: 'cursor', cursor: browsing.nextCursor! })).status).toBe(400);
+    expect((await request(t.app).get('/api/events').query({ cursor: searching.nextCursor! })).status).toBe(400);
   });
 });

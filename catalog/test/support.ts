@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
 import { createTestBus, createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import type { Express } from 'express';
 import { buildApp } from '../src/app';
 import { insertEvent, type EventRow, type NewEvent } from '../src/data/events.data';
 import { CATALOG_CONSUMERS, CATALOG_STREAMS } from '../src/events/consumers';
@@ -14,6 +15,17 @@ export function createCatalogTestDatabase(): Promise<TestDatabase> {
 
 export function catalogTestApp(pool: Pool) {
   return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey });
+}
+
+/** The test file's own database and app: made before its first test, dropped after its last. */
+export function catalogForFile(): { db: TestDatabase; app: Express } {
+  const file = {} as { db: TestDatabase; app: Express };
+  beforeAll(async () => {
+    file.db = await createCatalogTestDatabase();
+    file.app = catalogTestApp(file.db.pool);
+  });
+  afterAll(() => file.db.drop());
+  return file;
 }
 
 const DAY_MS = 86_400_000;

@@ -6,3 +6,4 @@ export * from './nats-server';
 export * from './free-port';
 export * from './run-from-source';
 export * from './transaction-race';
+export * from './outbox-refusal';
