@@ -23,6 +23,7 @@ const SERVICES = [
   { name: 'orders', port: 3003, dir: 'orders', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/orders' },
   { name: 'expiration', port: 3004, dir: 'expiration', entry: 'src/index.ts', needs: ['nats', 'redis'], redisPrefix: ['EXPIRATION_QUEUE_PREFIX', '{ns}:expiration'], health: '/healthz/ready' },
   { name: 'payments', port: 3005, dir: 'payments', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/payments' },
+  { name: 'catalog', port: 3006, dir: 'catalog', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/events' },
   { name: 'client', port: 3000, localPort: 3100, dir: 'client', kind: 'next', needs: [], health: '/', route: '/' },
 ];
 

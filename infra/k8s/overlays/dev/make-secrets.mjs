@@ -23,6 +23,6 @@ if (!existsSync(path.join(dir, 'jwt-private.pem'))) {
   write('jwt-private.pem', privateKey);
   write('jwt-public.pem', publicKey);
 }
-for (const db of ['auth', 'tickets', 'orders', 'payments']) {
+for (const db of ['auth', 'tickets', 'orders', 'payments', 'catalog']) {
   write(`postgres-${db}.env`, `POSTGRES_PASSWORD=${randomBytes(18).toString('hex')}\n`);
 }
