@@ -13,7 +13,8 @@ import { killOnExit } from './infra';
 
 const run = promisify(execFile);
 
-export type BackendService = 'auth' | 'tickets' | 'orders' | 'expiration' | 'payments';
+/** A service of the table (scripts/services.cjs) other than the client; the workload calls some of them by name. */
+export type BackendService = 'auth' | 'tickets' | 'orders' | 'expiration' | 'payments' | 'catalog';
 
 interface ServiceDefinition {
   name: BackendService;
@@ -153,10 +154,14 @@ export class Replica {
   }
 }
 
-/** Builds what is stale (the platform's build step) and returns the service table (scripts/services.cjs). */
-export async function prepareServices(root: string, names: BackendService[]): Promise<ServiceDefinition[]> {
+/**
+ * Builds what is stale (the platform's build step) and returns the service table's backend services
+ * (scripts/services.cjs): the named ones, or without names every one, so a service added to the table runs here too.
+ */
+export async function prepareServices(root: string, names: BackendService[] = []): Promise<ServiceDefinition[]> {
   const { stdout } = await run(process.execPath, [path.join(root, 'scripts', 'faults', 'prepare.mjs'), ...names], { cwd: root, timeout: 600_000, maxBuffer: 10 * 1024 * 1024 });
   const { services } = JSON.parse(stdout) as { services: ServiceDefinition[] };
+  if (!names.length) return services;
   return names.map((n) => {
     const s = services.find((x) => x.name === n);
     if (!s) throw new Error(`scripts/services.cjs has no service ${n}`);
