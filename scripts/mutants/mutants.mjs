@@ -61,6 +61,16 @@ export const MUTANTS = [
     replace: 'WHERE id = $1 AND user_id = $2',
     tests: ['tickets/test/tickets-write.test.ts'],
   },
+  {
+    name: 'catalog-edit-ignores-closed',
+    invariant: 3,
+    description: "the admin's guarded UPDATE loses its open condition: a cancelled or past event can be edited",
+    file: 'catalog/src/data/events.data.ts',
+    find: "WHERE id = $1 AND status = 'scheduled' AND starts_at > now() AND ($9::int IS NULL OR version = $9)",
+    replace: 'WHERE id = $1 AND ($9::int IS NULL OR version = $9)',
+    tests: ['catalog/test/events.write.test.ts'],
+    testName: 'cancelled event and for one that is over',
+  },
 
   // 4. No event is lost.
   {
@@ -80,6 +90,16 @@ export const MUTANTS = [
     find: /return await withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordPaymentCreated\(tx, (payment[^)]*)\);\n\s*(return payment;\n\s*\}\);)/,
     replace: 'const payment = await withTransaction(pool, async (tx) => {$1$3\n    await recordPaymentCreated(pool, $2);\n    return payment;',
     tests: ['payments/test/outbox-atomicity.test.ts'],
+  },
+  {
+    name: 'catalog-event-scheduled-after-commit',
+    invariant: 4,
+    description: "event.scheduled is written to the outbox after the event's transaction committed, not inside it",
+    file: 'catalog/src/domain/events.ts',
+    find: /return withTransaction\(pool, async \(tx\) => \{\n(\s*)const event = await insertEvent\(tx, ([^;]*)\);\n\s*await recordEventScheduled\(tx, event\);\n\s*return withSummary\(tx, event\.id\);\n\s*\}\);/,
+    replace: 'const event = await withTransaction(pool, (tx) => insertEvent(tx, $2));\n  await recordEventScheduled(pool, event);\n  return withSummary(pool, event.id);',
+    tests: ['catalog/test/outbox-atomicity.test.ts'],
+    testName: 'event.scheduled refused',
   },
   {
     name: 'consumer-ack-before-commit',
@@ -158,6 +178,16 @@ export const MUTANTS = [
     find: 'WHERE id = $1 AND version = $2 - 1',
     replace: 'WHERE id = $1',
     tests: ['payments/test/orders-replica.events.test.ts'],
+  },
+  {
+    name: 'catalog-listing-version-unchecked',
+    invariant: 5,
+    description: "catalog's listings read model stores a listing.changed whatever version it holds (a late one takes it back)",
+    file: 'catalog/src/data/listings.data.ts',
+    find: 'WHERE listings.version < EXCLUDED.version',
+    replace: '',
+    tests: ['catalog/test/listing-summaries.test.ts'],
+    testName: 'out of order',
   },
 
   // 6. Charged means served or refunded.
