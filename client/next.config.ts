@@ -11,6 +11,8 @@ export default function config(phase: string): NextConfig {
     output: process.env.NEXT_OUTPUT_STANDALONE === '1' ? 'standalone' : undefined,
     reactStrictMode: true,
     poweredByHeader: false,
+    // forbidden(): the admin pages answer a real 403 with app/forbidden.tsx (still experimental in Next 16).
+    experimental: { authInterrupts: true },
     async rewrites() {
       if (phase !== PHASE_DEVELOPMENT_SERVER) return [];
       return [
@@ -21,6 +23,10 @@ export default function config(phase: string): NextConfig {
         { source: '/api/orders', destination: `${urls.orders}/api/orders` },
         { source: '/api/payments/:path*', destination: `${urls.payments}/api/payments/:path*` },
         { source: '/api/payments', destination: `${urls.payments}/api/payments` },
+        { source: '/api/events/:path*', destination: `${urls.catalog}/api/events/:path*` },
+        { source: '/api/events', destination: `${urls.catalog}/api/events` },
+        { source: '/api/events/:path*', destination: `${urls.catalog}/api/events/:path*` },
+        { source: '/api/events', destination: `${urls.catalog}/api/events` },
       ];
     },
   };
