@@ -78,6 +78,9 @@ describe('an event written by a consumer handler', () => {
     await startReacting(); // after the backlog, so the events are applied in shared transactions
     await waitFor(() => expect(causes.every((c) => txids.has(c.ticketId))).toBe(true));
     expect(new Set(causes.map((c) => txids.get(c.ticketId))).size).toBeLessThan(causes.length);
-    for (const c of causes) expect(await outboxHeadersOf(env.db.pool, c.ticketId)).toEqual({ requestId: c.requestId, traceparent: c.traceparent });
+    // txids are recorded inside the handlers, before their batch commits: wait for the commit to show the rows.
+    for (const c of causes) {
+      await waitFor(async () => expect(await outboxHeadersOf(env.db.pool, c.ticketId)).toEqual({ requestId: c.requestId, traceparent: c.traceparent }));
+    }
   });
 });
