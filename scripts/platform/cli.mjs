@@ -1,35 +1,16 @@
 // `npm start` / `npm run dev`: the whole platform on this machine, one command. See README.md ("Run it").
-import { parseArgs } from 'node:util';
-import { startPlatform, PlatformError, SERVICES, GATEWAY_PORT } from './index.mjs';
+import { startPlatform, PlatformError } from './index.mjs';
+import { HELP, parse, startOptions } from './cli-options.mjs';
 
-const HELP = `Usage: npm start [-- options]        (npm run dev = npm start -- --watch)
-
-  --only auth,tickets   run only these services (default: every service whose entry file exists)
-  --watch               run from TypeScript, reload on change (tsx watch), client with next dev
-  --json                print every log line as JSON instead of readable text
-  --port ${GATEWAY_PORT}           the gateway's port (0: free ports everywhere, isolated databases and namespaces)
-  --no-build            do not build; run what is in dist/ and .next/
-  --log-level debug     LOG_LEVEL for every service
-  -h, --help
-
-Services: ${SERVICES.map((s) => s.name).join(', ')}. Infrastructure: PostgreSQL, NATS (JetStream), Redis; see README.md.`;
-
-function parse(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      only: { type: 'string' },
-      watch: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      port: { type: 'string' },
-      'no-build': { type: 'boolean', default: false },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new PlatformError(`--port must be a port number, not "${values.port}"`);
-  return { ...values, port };
+function demoLines({ skipped, admin, events, problem }) {
+  if (skipped) return [];
+  const lines = [''];
+  if (admin) lines.push(`  admin: ${admin.email} / ${admin.password}`);
+  if (events?.created) lines.push(`  demo catalogue: ${events.created} events`);
+  else if (events?.kept) lines.push('  demo catalogue: left as it was (it has upcoming events)');
+  if (problem) lines.push(`  demo: ${problem}`);
+  lines.push('  (npm start -- --no-demo starts without the demo)');
+  return lines;
 }
 
 function summary(platform) {
@@ -43,6 +24,7 @@ function summary(platform) {
     ...rows.map(([name, port, route]) => `  ${name.padEnd(width)}${port.padEnd(7)}${route}`),
   ];
   if (platform.skipped.length) lines.push('', `  not started: ${platform.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
+  lines.push(...demoLines(platform.demo));
   lines.push('', '  Ctrl-C stops everything.', '');
   return lines.join('\n');
 }
@@ -78,12 +60,7 @@ async function main() {
 
   try {
     platform = await startPlatform({
-      only: args.only,
-      watch: args.watch,
-      json: args.json,
-      port: args.port,
-      build: !args['no-build'],
-      env: args['log-level'] ? { LOG_LEVEL: args['log-level'] } : {},
+      ...startOptions(args),
       signal: aborter.signal,
     });
   } catch (err) {
@@ -93,7 +70,7 @@ async function main() {
   }
   if (args.json) {
     const services = platform.services.map(({ name, port, route }) => ({ name, port, route }));
-    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 30, service: 'platform', msg: 'Ticketing is up', url: platform.url, services, skipped: platform.skipped })}\n`);
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 30, service: 'platform', msg: 'Ticketing is up', url: platform.url, services, skipped: platform.skipped, demo: platform.demo })}\n`);
   } else {
     process.stdout.write(summary(platform));
   }

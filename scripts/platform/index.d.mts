@@ -2,7 +2,7 @@
 import type { PlatformInfo, PlatformOptions } from './process.cjs';
 import type { ServiceDefinition, ServiceName } from '../services.cjs';
 
-export type { PlatformInfo, PlatformOptions, RunningService } from './process.cjs';
+export type { DemoReport, PlatformInfo, PlatformOptions, RunningService } from './process.cjs';
 export type { ServiceDefinition, ServiceName } from '../services.cjs';
 
 export interface Platform extends PlatformInfo {

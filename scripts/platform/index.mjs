@@ -15,6 +15,7 @@ import { createLogSink } from './log-format.mjs';
 import { ManagedProcess } from './supervisor.mjs';
 import { PlatformError } from './error.mjs';
 import { assignPorts, commandFor, envFor, portTaken, selectServices, writeWatchTsconfig } from './plan.mjs';
+import { makeDemo } from './demo.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export { SERVICES, GATEWAY_PORT, PlatformError };
@@ -129,9 +130,11 @@ function cleanUp(plan, say) {
  *   watch: tsx watch + next dev instead of built code; build: false skips building
  *   log: 'inherit' (default) | false | (chunk) => void; json: JSON lines; color; logFile: also append plain text here
  *   keys: { publicKey, privateKey } instead of the pair in .keys/
+ *   demo: once ready, sign the demo admin in (up, the first time) and fill an empty catalogue (demo.mjs; default false,
+ *     `npm start` asks for it; never under NODE_ENV=production); demoAdminFile: its credentials (.keys/demo-admin.json)
  *   cleanupOnStop: drop the databases, the namespace's streams and Redis keys at stop (default: when isolated)
  *   readyTimeoutMs, stopTimeoutMs, gatewayTimeoutMs, restartPolicy, signal (AbortSignal), onFatal(message)
- * Resolves with { url, port, services, databases, busNamespace, keys, logFile, skipped, kill(name, signal),
+ * Resolves with { url, port, services, databases, busNamespace, keys, logFile, skipped, demo, kill(name, signal),
  * stopService(name), startService(name), waitReady(name), stop(), closed }; `closed` resolves with { code, reason }
  * once the platform has stopped (through stop(), or because a service was given up on).
  */
@@ -155,6 +158,7 @@ export async function startPlatform(options = {}) {
 
   let fatal;
   let ready = false;
+  let demo;
   let resolveClosed;
   const closed = new Promise((resolve) => (resolveClosed = resolve));
   const processes = new Map();
@@ -215,6 +219,15 @@ export async function startPlatform(options = {}) {
     });
     await Promise.all(selected.map((s) => waitReady(s.name)));
     ready = true;
+    demo = await makeDemo({
+      asked: options.demo ?? false,
+      env: plan.baseEnv,
+      running: selected.map((s) => s.name),
+      gatewayUrl: plan.gatewayUrl,
+      credentialsFile: options.demoAdminFile ?? path.join(plan.root, '.keys', 'demo-admin.json'),
+      say,
+      signal,
+    });
   } catch (err) {
     await stop(1, err.message);
     if (signal?.aborted) throw signal.reason;
@@ -235,6 +248,7 @@ export async function startPlatform(options = {}) {
     keys: { publicKey: plan.keys.publicKey, privateKey: plan.keys.privateKey },
     logFile,
     skipped: plan.skipped,
+    demo,
     /** Signals one service's process group (default SIGKILL); it is restarted after about a second. */
     kill: (name, sig = 'SIGKILL') => get(name).kill(sig),
     /** Stops one service gracefully and keeps it stopped; the gateway answers 502 for its routes meanwhile. */

@@ -28,6 +28,13 @@ export interface PlatformOptions {
   /** Also append every log line, as plain text, to this file. */
   logFile?: string;
   keys?: { publicKey: string; privateKey: string };
+  /**
+   * Once ready, make the demo (scripts/platform/demo.mjs): the demo admin signed up or in, and on a catalogue with no
+   * upcoming event the demo catalogue. Default false (`npm start` asks for it); skipped under NODE_ENV=production.
+   */
+  demo?: boolean;
+  /** Where the demo admin's generated credentials are kept; default .keys/demo-admin.json. */
+  demoAdminFile?: string;
   /** Drop the databases, the bus namespace's streams and the Redis keys at stop. Default: true when isolated (port 0). */
   cleanupOnStop?: boolean;
   readyTimeoutMs?: number;
@@ -46,6 +53,15 @@ export interface RunningService {
   pid: number | undefined;
 }
 
+/** What the demo did: `skipped` says why it was not made; `problem`, why it stopped part-way (the platform runs on). */
+export interface DemoReport {
+  skipped?: string;
+  admin?: { email: string; password: string; signedUp: boolean };
+  /** Events the demo scheduled; `kept` when the catalogue already had upcoming events and was left alone. */
+  events?: { created: number; kept: boolean };
+  problem?: string;
+}
+
 export interface PlatformInfo {
   /** The gateway: http://localhost:<port>. */
   url: string;
@@ -59,6 +75,7 @@ export interface PlatformInfo {
   logFile: string | undefined;
   /** Services not started because their entry file does not exist yet. */
   skipped: { name: ServiceName; why: string }[];
+  demo: DemoReport;
 }
 
 export interface PlatformProcess extends PlatformInfo {

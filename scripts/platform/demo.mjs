@@ -1,0 +1,149 @@
+// The demo a local platform starts with: an admin account and, on an empty catalogue, the demo catalogue
+// (demo-catalogue.mjs), made through the public API behind the gateway as a person would, once every process is
+// ready. Never under NODE_ENV=production. A run that finds things already there leaves them alone, so every start
+// after the first only signs the admin in.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEMO_ADMIN_EMAIL } from './plan.mjs';
+import { demoEvents } from './demo-catalogue.mjs';
+
+/** The services the demo talks to; without one of them there is nothing to seed. */
+export const DEMO_NEEDS = ['auth', 'catalog'];
+
+/** A reason the demo could not be made that a person can act on (the platform runs on without it). */
+class DemoProblem extends Error {}
+
+/** Why the demo is not made this time, or undefined when it is. */
+export function demoSkipReason({ asked, env, running }) {
+  if (!asked) return 'not asked for';
+  if (env.NODE_ENV === 'production') return 'NODE_ENV=production';
+  const missing = DEMO_NEEDS.filter((name) => !running.includes(name));
+  if (missing.length) return `${missing.join(' and ')} not running`;
+  return undefined;
+}
+
+function readDemoAdmin(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  let stored;
+  try {
+    stored = JSON.parse(text);
+  } catch {
+    stored = undefined;
+  }
+  if (typeof stored?.email !== 'string' || typeof stored?.password !== 'string') throw new DemoProblem(`${file} should hold {"email", "password"}; fix it, or delete it to have a new password made`);
+  return { email: stored.email, password: stored.password };
+}
+
+/**
+ * The demo admin's e-mail and password: generated once into `file` (mode 0600, beside the session keys in the
+ * git-ignored .keys/) and read back on every later start, so the printed credentials stay the same.
+ */
+export function loadOrCreateDemoAdmin(file) {
+  try {
+    return { ...readDemoAdmin(file), generated: false };
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  const admin = { email: DEMO_ADMIN_EMAIL, password: randomBytes(12).toString('base64url') };
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Written whole beside it, then linked into place: a parallel start never reads half a file, and only one wins.
+  const staging = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  fs.writeFileSync(staging, `${JSON.stringify(admin, null, 2)}\n`, { mode: 0o600 });
+  try {
+    fs.linkSync(staging, file);
+    return { ...admin, generated: true };
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+    return { ...readDemoAdmin(file), generated: false };
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+}
+
+/** JSON requests to the gateway, carrying the session cookie once there is one. */
+function apiClient(baseUrl, signal) {
+  let cookie = '';
+  return async (method, pathname, body) => {
+    const res = await fetch(`${baseUrl}${pathname}`, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal,
+    });
+    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+    if (set.length) cookie = set.join('; ');
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, body: json, text };
+  };
+}
+
+const why = (res) => res.body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status} ${res.text.slice(0, 200)}`;
+
+/** Signs the admin up, or in when the account exists; the session must carry the admin role. */
+async function signInAdmin(api, admin, credentialsFile) {
+  let res = await api('POST', '/api/users/signup', { email: admin.email, password: admin.password });
+  const signedUp = res.status === 201;
+  if (res.status === 409) res = await api('POST', '/api/users/signin', { email: admin.email, password: admin.password });
+  if (res.status === 400 && !signedUp) {
+    throw new DemoProblem(`${admin.email} exists with another password than ${credentialsFile} holds (${why(res)}); put its password there, or drop the auth database`);
+  }
+  if (res.status !== 200 && res.status !== 201) throw new DemoProblem(`could not sign ${admin.email} in: ${why(res)}`);
+  if (!res.body?.roles?.includes('admin')) throw new DemoProblem(`${admin.email} is not an admin (auth's ADMIN_EMAILS does not name it), so it cannot schedule events`);
+  return signedUp;
+}
+
+/** Schedules the demo catalogue unless browsing already shows an upcoming event; resolves with how many it made. */
+async function seedCatalogue(api, today, say) {
+  const existing = await api('GET', '/api/events?limit=1');
+  if (existing.status !== 200) throw new DemoProblem(`GET /api/events answered ${why(existing)}`);
+  if (existing.body.events.length > 0) {
+    say('demo catalogue: the catalogue has upcoming events; left as it is');
+    return { created: 0, kept: true };
+  }
+  let created = 0;
+  for (const event of demoEvents(today)) {
+    const res = await api('POST', '/api/events', event);
+    if (res.status !== 201) throw new DemoProblem(`demo catalogue: "${event.name}" was refused after ${created} events: ${why(res)}`);
+    created += 1;
+  }
+  say(`demo catalogue: ${created} events`);
+  return { created, kept: false };
+}
+
+/**
+ * Makes the demo on a ready platform. Options: asked (boolean), env (the platform's environment), running (service
+ * names), gatewayUrl, credentialsFile, today (Date, the catalogue's day), say(message, level), signal.
+ * Resolves with { skipped } or { admin: {email, password, signedUp}, events: {created, kept}, problem? }; a problem
+ * (a refusal, a wrong stored password) is reported, not thrown: the platform runs on without its demo. Only an abort
+ * rejects.
+ */
+export async function makeDemo({ asked, env, running, gatewayUrl, credentialsFile, today = new Date(), say = () => {}, signal }) {
+  const skipped = demoSkipReason({ asked, env, running });
+  if (skipped) {
+    if (asked) say(`demo: skipped (${skipped})`);
+    return { skipped };
+  }
+  const report = { admin: undefined, events: { created: 0, kept: false } };
+  try {
+    const stored = loadOrCreateDemoAdmin(credentialsFile);
+    if (stored.generated) say(`demo: generated the admin's password into ${credentialsFile} (git-ignored)`);
+    report.admin = { email: stored.email, password: stored.password, signedUp: false };
+    const api = apiClient(gatewayUrl, signal);
+    report.admin.signedUp = await signInAdmin(api, report.admin, credentialsFile);
+    say(`demo: admin ${report.admin.email} ${report.admin.signedUp ? 'signed up' : 'signed in'}`);
+    report.events = await seedCatalogue(api, today, say);
+    // Demo listings (issue 16) go here: sellers sign up and list tickets for the catalogue's events.
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    report.problem = err instanceof DemoProblem ? err.message : err instanceof TypeError ? `the gateway did not answer: ${err.cause?.message ?? err.message}` : err.message;
+    say(`demo: ${report.problem}`, 'warn');
+  }
+  return report;
+}
