@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The event contracts between services (DESIGN.md "Events"). One schema per event; the TypeScript type is inferred
+ * The event contracts between services (docs/design.md "Events"). One schema per event; the TypeScript type is inferred
  * from it; payloads are validated on publish and on receipt. Amounts are integer cents. Never redefine these in a service.
  */
 
@@ -184,7 +184,7 @@ export function streamOf(subject: EventSubject): StreamKey {
   return key;
 }
 
-/** Headers every message carries besides its body (DESIGN.md): event id (= Nats-Msg-Id), type, time, trace. */
+/** Headers every message carries besides its body (docs/design.md): event id (= Nats-Msg-Id), type, time, trace. */
 export const EventHeaders = {
   EventId: 'Nats-Msg-Id',
   EventType: 'Event-Type',
