@@ -15,7 +15,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
           Try again
         </button>
         <Link href="/" className="button">
-          Back to tickets
+          Back to events
         </Link>
       </div>
     </section>

@@ -1,54 +1,85 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiErrorPanel } from '@/components/api-error-panel';
-import { TicketList } from '@/components/ticket-list';
-import type { TicketPage } from '@/lib/api-types';
-import { searchParam } from '@/lib/format';
-import { serverGet } from '@/lib/server-api';
+import { CategoryChips } from '@/components/category-chips';
+import { EventList } from '@/components/event-list';
+import { EventSearchForm } from '@/components/event-search-form';
+import { categoryLabel, eventSearchFrom, eventView, isFiltered, searchQuery, type EventSearch } from '@/lib/events';
+import { browseEvents, currentUser } from '@/lib/server-api';
 
 const PAGE_SIZE = '12';
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
-  const q = searchParam((await searchParams).q);
-  const query: Record<string, string> = q ? { q, limit: PAGE_SIZE } : { limit: PAGE_SIZE };
-  const result = await serverGet<TicketPage>('tickets', `/api/tickets?${new URLSearchParams(query)}`);
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  const search = eventSearchFrom(await searchParams);
+  if (search.q) return { title: `“${search.q}” · events` };
+  return { title: { absolute: 'Ticketing · Concerts, sports, theatre and more' } };
+}
+
+function resultsHeading(search: EventSearch): string {
+  const what = search.category ? `${categoryLabel(search.category)} events` : 'Events';
+  if (search.q) return `Results for “${search.q}”`;
+  return search.city ? `${what} in ${search.city}` : isFiltered(search) ? what : 'Upcoming events';
+}
+
+/** Discovery: search by what, where and when; the catalogue's upcoming events, soonest first. */
+export default async function HomePage({ searchParams }: Props) {
+  const search = eventSearchFrom(await searchParams);
+  const query = searchQuery(search, { limit: PAGE_SIZE });
+  const [result, user] = await Promise.all([browseEvents(query), currentUser()]);
+  const heading = resultsHeading(search);
 
   return (
     <>
-      <section className="hero">
-        <h1>Tickets for sale</h1>
-        <p className="lead">Concerts, sports, theatre. A ticket you start buying is held for you until you pay.</p>
-        <form role="search" action="/" className="search">
-          <label htmlFor="search-q" className="visually-hidden">
-            Search tickets by title
-          </label>
-          <input id="search-q" name="q" type="search" defaultValue={q} placeholder="Search by title" maxLength={200} />
-          <button type="submit" className="button button-primary">
-            Search
-          </button>
-          {q && (
-            <Link href="/" className="button button-ghost">
-              Clear
+      <section className="discover-hero">
+        <h1>Find tickets for what’s on</h1>
+        <p className="lead">Concerts, matches, shows and festivals. Every time is the venue’s own local time.</p>
+        <EventSearchForm search={search} />
+      </section>
+      <CategoryChips search={search} />
+      <section aria-labelledby="results-heading" className="results">
+        <div className="results-head">
+          <h2 id="results-heading">{heading}</h2>
+          {isFiltered(search) && (
+            <Link href="/" className="button button-ghost button-small">
+              Clear search
             </Link>
           )}
-        </form>
-      </section>
-      {!result.ok ? (
-        <ApiErrorPanel
-          failure={result}
-          title="Tickets could not be loaded"
-          headingLevel={2}
-          action={{ href: q ? `/?q=${encodeURIComponent(q)}` : '/', label: 'Try again' }}
-        />
-      ) : result.data.tickets.length === 0 ? (
-        <div className="empty">
-          <p>{q ? `No tickets match “${q}”.` : 'No tickets for sale right now.'}</p>
-          <Link href="/sell" className="button button-primary">
-            Sell a ticket
-          </Link>
         </div>
-      ) : (
-        <TicketList key={q} initial={result.data} query={query} label={q ? `Tickets matching ${q}` : 'Available tickets'} />
-      )}
+        {!result.ok ? (
+          <ApiErrorPanel
+            failure={result}
+            title={result.status === 400 ? 'That search could not be run' : 'Events could not be loaded'}
+            headingLevel={2}
+            action={{ href: '/', label: result.status === 400 ? 'Start again' : 'Try again' }}
+          />
+        ) : result.data.events.length === 0 ? (
+          <div className="empty">
+            {isFiltered(search) ? (
+              <>
+                <p className="empty-title">No events match this search.</p>
+                <p>Check the spelling, try fewer words, or widen the dates.</p>
+              </>
+            ) : (
+              <p className="empty-title">No upcoming events yet.</p>
+            )}
+            {user?.roles.includes('admin') && (
+              <Link href="/admin/events/new" className="button button-primary">
+                Create an event
+              </Link>
+            )}
+          </div>
+        ) : (
+          <EventList
+            key={JSON.stringify(query)}
+            initial={result.data.events.map((e) => eventView(e))}
+            nextCursor={result.data.nextCursor}
+            query={query}
+            label={heading}
+          />
+        )}
+      </section>
     </>
   );
 }

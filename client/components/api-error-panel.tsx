@@ -7,7 +7,7 @@ export function ApiErrorPanel({
   failure,
   title = 'Something went wrong',
   headingLevel = 1,
-  action = { href: '/', label: 'Back to tickets' },
+  action = { href: '/', label: 'Back to events' },
 }: {
   failure: ApiFailure;
   title?: string;

@@ -19,10 +19,12 @@ export async function SiteHeader() {
           Ticketing
         </Link>
         <nav aria-label="Main" className="nav">
-          <NavLink href="/">Browse</NavLink>
+          <NavLink href="/">Events</NavLink>
+          <NavLink href="/tickets">Tickets</NavLink>
           <NavLink href="/sell">Sell</NavLink>
           {user && <NavLink href="/listings">My listings</NavLink>}
           {user && <NavLink href="/orders">My orders</NavLink>}
+          {user?.roles.includes('admin') && <NavLink href="/admin/events">Admin</NavLink>}
         </nav>
         <div className="account">
           {user ? (

@@ -1,9 +1,8 @@
 'use client';
 
-import { useState } from 'react';
-import type { ApiFailure, Ticket, TicketPage } from '@/lib/api-types';
-import { firstMessage } from '@/lib/api-errors';
-import { api } from '@/lib/browser-api';
+import type { Ticket, TicketPage } from '@/lib/api-types';
+import { useCursorPages } from '@/lib/use-cursor-pages';
+import { LoadMore } from './load-more';
 import { TicketCard } from './ticket-card';
 
 interface TicketListProps {
@@ -16,49 +15,21 @@ interface TicketListProps {
 
 /** The first page comes rendered from the server; "Load more" follows nextCursor from the browser. */
 export function TicketList({ initial, query, showStatus, label }: TicketListProps) {
-  const [tickets, setTickets] = useState<Ticket[]>(initial.tickets);
-  const [cursor, setCursor] = useState(initial.nextCursor);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setBusy(true);
-    const params = new URLSearchParams({ ...query, cursor });
-    const result = await api<TicketPage>('GET', `/api/tickets?${params}`);
-    setBusy(false);
-    if (!result.ok) {
-      setFailure(result);
-      return;
-    }
-    setFailure(null);
-    // A ticket can shift between pages while someone browses; never show one twice.
-    setTickets((shown) => {
-      const seen = new Set(shown.map((t) => t.id));
-      return [...shown, ...result.data.tickets.filter((t) => !seen.has(t.id))];
-    });
-    setCursor(result.data.nextCursor);
-  }
-
+  const pages = useCursorPages<TicketPage, Ticket>({
+    initial: initial.tickets,
+    initialCursor: initial.nextCursor,
+    path: '/api/tickets',
+    query,
+    itemsOf: (page) => page.tickets,
+  });
   return (
     <>
       <ul className="ticket-grid" aria-label={label}>
-        {tickets.map((ticket) => (
+        {pages.items.map((ticket) => (
           <TicketCard key={ticket.id} ticket={ticket} showStatus={showStatus} />
         ))}
       </ul>
-      {failure && (
-        <p className="alert alert-error" role="alert">
-          {firstMessage(failure)}
-        </p>
-      )}
-      {cursor && (
-        <div className="load-more">
-          <button type="button" className="button" onClick={loadMore} disabled={busy} aria-busy={busy}>
-            {busy ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore more={pages.more} busy={pages.busy} failure={pages.failure} label="Load more" />
     </>
   );
 }

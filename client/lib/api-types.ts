@@ -55,3 +55,35 @@ export interface ApiFailure {
 }
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
+
+export type EventCategory = 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other';
+
+export type EventStatus = 'scheduled' | 'cancelled';
+
+/** An event of the catalogue; `startsAt` is UTC, shown in the venue's `timeZone`. */
+export interface CatalogEvent {
+  id: string;
+  name: string;
+  category: EventCategory;
+  venue: { name: string; city: string; country: string };
+  timeZone: string;
+  startsAt: string;
+  status: EventStatus;
+  version: number;
+  /** Listings on sale for it (all zero, minPrice null, until listings belong to events). */
+  summary: { listings: number; ticketsAvailable: number; minPrice: number | null };
+}
+
+export interface EventPage {
+  events: CatalogEvent[];
+  nextCursor: string | null;
+}
+
+/** What POST /api/events takes (PUT: any of it, plus the version the admin edited). */
+export interface EventInput {
+  name: string;
+  category: string;
+  venue: { name: string; city: string; country: string };
+  timeZone: string;
+  startsAt: string;
+}

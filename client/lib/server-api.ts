@@ -1,6 +1,7 @@
 import { cache } from 'react';
 import { headers } from 'next/headers';
-import type { ApiResult, Ticket, User } from './api-types';
+import { forbidden, redirect } from 'next/navigation';
+import type { ApiResult, CatalogEvent, EventPage, Ticket, User } from './api-types';
 import { failureFrom, unreachable } from './api-errors';
 import { serviceBaseUrl, type ServiceName } from './service-urls';
 
@@ -37,6 +38,31 @@ export const currentUser = cache(async (): Promise<User | null> => {
   const result = await serverGet<{ currentUser: User | null }>('auth', '/api/users/currentuser');
   return result.ok ? result.data.currentUser : null;
 });
+
+/**
+ * The admin pages' gate, checked on the server before anything renders: signed out goes to sign-in (and back here
+ * afterwards), signed in without the role gets the 403 page. The API checks the role again on every write.
+ */
+export async function requireAdmin(returnTo: string): Promise<User> {
+  const user = await currentUser();
+  if (!user) redirect(`/signin?next=${encodeURIComponent(returnTo)}`);
+  if (!user.roles.includes('admin')) forbidden();
+  return user;
+}
+
+/** An admin page's <title>, or the 403 page's for anyone else (metadata is resolved before forbidden() replaces the page). */
+export async function adminPageTitle(title: string): Promise<{ title: string }> {
+  const user = await currentUser();
+  return { title: user?.roles.includes('admin') ? `${title} · Admin` : user ? 'Admins only' : 'Sign in' };
+}
+
+export function getEvent(id: string): Promise<ApiResult<CatalogEvent>> {
+  return serverGet<CatalogEvent>('catalog', `/api/events/${encodeURIComponent(id)}`);
+}
+
+export function browseEvents(query: Record<string, string>): Promise<ApiResult<EventPage>> {
+  return serverGet<EventPage>('catalog', `/api/events?${new URLSearchParams(query)}`);
+}
 
 export function getTicket(id: string): Promise<ApiResult<Ticket>> {
   return serverGet<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`);

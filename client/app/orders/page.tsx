@@ -24,7 +24,7 @@ export default async function OrdersPage() {
         <div className="empty">
           <p>You haven’t bought anything yet.</p>
           <Link href="/" className="button button-primary">
-            Browse tickets
+            Browse events
           </Link>
         </div>
       ) : (
