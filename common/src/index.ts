@@ -9,6 +9,7 @@ export * from './http/validate-request';
 export * from './http/error-handler';
 export * from './http/health';
 export * from './http/create-service-app';
+export * from './http/database-service-app';
 export * from './http/admission-control';
 export * from './db/pool';
 export * from './db/transaction';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { PaymentCreatedEvent, Pool } from '@ticketing/common';
-import { publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
+import type { PaymentCreatedEvent } from '@ticketing/common';
+import { publishTestEvent, refuseOutboxRows, signedInUser, waitFor } from '@ticketing/common/testing';
 import { placeOrder } from '../src/domain/orders';
 import { ordersTestApp, outboxEvents, seedTicket, startEventHarness, type EventHarness } from './support';
 
@@ -20,23 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
 });
-
-/**
- * Until allow(), every outbox row of `subject` is refused by the database. refusals() counts the refused inserts in a
- * sequence: a rollback does not undo nextval, so the count shows the write was really tried (and how often).
- */
-async function refuseOutboxRows(pool: Pool, subject: string) {
-  const name = `refuse_${subject.replace(/\W/g, '_')}`;
-  await pool.query(`
-    CREATE SEQUENCE ${name}_count;
-    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM nextval('${name}_count'); RAISE EXCEPTION 'outbox refuses %', NEW.subject; END $$;
-    CREATE TRIGGER ${name} BEFORE INSERT ON outbox FOR EACH ROW WHEN (NEW.subject = '${subject}') EXECUTE FUNCTION ${name}();`);
-  return {
-    refusals: async () => Number((await pool.query(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${name}_count`)).rows[0].n),
-    allow: () => pool.query(`DROP TRIGGER ${name} ON outbox; DROP FUNCTION ${name}; DROP SEQUENCE ${name}_count`),
-  };
-}
 
 const ordersOfTicket = async (ticketId: string) => (await h.db.pool.query('SELECT id, status FROM orders WHERE ticket_id = $1', [ticketId])).rows;
 const eventsAboutTicket = async (ticketId: string) =>

@@ -7,3 +7,4 @@ export * from './free-port';
 export * from './run-from-source';
 export * from './transaction-race';
 export * from './outbox-refusal';
+export * from './service-harness';
