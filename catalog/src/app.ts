@@ -1,5 +1,6 @@
 import { createServiceApp, databaseReadiness, type HealthOptions, type Logger, type Pool } from '@ticketing/common';
 import type { Express } from 'express';
+import { ARTWORK_UPLOAD, artworkRouter } from './routes/artwork.routes';
 import { eventsRouter } from './routes/events.routes';
 
 export interface AppDeps {
@@ -18,6 +19,7 @@ export function buildApp(deps: AppDeps): Express {
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production ?? false,
     health: deps.health ?? databaseReadiness(deps.pool),
-    routes: eventsRouter({ pool: deps.pool }),
+    bodyMediaTypes: [ARTWORK_UPLOAD],
+    routes: [eventsRouter({ pool: deps.pool }), artworkRouter({ pool: deps.pool })],
   });
 }

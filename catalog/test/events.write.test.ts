@@ -22,6 +22,7 @@ describe('POST /api/events', () => {
       startsAt,
       status: 'scheduled',
       version: 0,
+      artwork: null,
       summary: { listings: 0, ticketsAvailable: 0, minPrice: null },
     });
     const { summary: _summary, ...published } = res.body;

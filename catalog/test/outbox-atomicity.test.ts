@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { refuseOutboxRows, signedInAdmin } from '@ticketing/common/testing';
+import { plainImage, uploadArtwork } from './artwork-support';
 import { catalogForFile, eventBody, outboxEvents } from './support';
 
 /**
@@ -73,4 +74,39 @@ test("the cancellation's commit refused: no event.cancelled is left behind", asy
   }
   expect(await stored(event.id)).toMatchObject({ status: 'scheduled', version: 0 });
   expect((await outboxEvents(t.db.pool, event.id)).map((e) => e.subject)).toEqual(['event.scheduled']);
+});
+
+describe('artwork', () => {
+  const artworkOf = async (id: string) => ({
+    event: (await t.db.pool.query('SELECT version, artwork FROM events WHERE id = $1', [id])).rows[0],
+    files: Number((await t.db.pool.query('SELECT count(*) AS n FROM event_artwork WHERE event_id = $1', [id])).rows[0].n),
+  });
+
+  test('event.updated refused on an upload: no files, no artwork, same version', async () => {
+    const { body: event } = await request(t.app).post('/api/events').set('Cookie', admin()).send(eventBody());
+    const refused = await refuseOutboxRows(t.db.pool, 'event.updated');
+    try {
+      expect((await uploadArtwork(t.app, event.id, { bytes: await plainImage(800, 450).png().toBuffer() })).status).toBe(500);
+      expect(await refused.refusals()).toBe(1);
+    } finally {
+      await refused.allow();
+    }
+    expect(await artworkOf(event.id)).toEqual({ event: { version: 0, artwork: null }, files: 0 });
+    expect((await outboxEvents(t.db.pool, event.id)).map((e) => e.subject)).toEqual(['event.scheduled']);
+  });
+
+  test('event.updated refused on a removal: the artwork and its files stay', async () => {
+    const { body: event } = await request(t.app).post('/api/events').set('Cookie', admin()).send(eventBody());
+    const { body: withArtwork } = await uploadArtwork(t.app, event.id, { bytes: await plainImage(800, 450).png().toBuffer() }).expect(200);
+    const before = await artworkOf(event.id);
+    const refused = await refuseOutboxRows(t.db.pool, 'event.updated');
+    try {
+      expect((await request(t.app).delete(`/api/events/${event.id}/artwork`).set('Cookie', admin())).status).toBe(500);
+    } finally {
+      await refused.allow();
+    }
+    expect(await artworkOf(event.id)).toEqual(before);
+    expect(before).toMatchObject({ event: { version: 1 }, files: 2 });
+    expect((await request(t.app).get(withArtwork.artwork.card)).status).toBe(200);
+  });
 });

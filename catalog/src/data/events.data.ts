@@ -1,4 +1,5 @@
 import type { EventCategory, EventStatus, Queryable } from '@ticketing/common';
+import type { ArtworkVersions } from './artwork.data';
 
 /** An events row as the domain sees it. */
 export interface EventRow {
@@ -17,6 +18,8 @@ export interface EventRow {
   startsAtMicros: string;
   /** Whether starts_at has passed by the database clock. */
   over: boolean;
+  /** The version of each size of its artwork (event_artwork holds the bytes); null without artwork. */
+  artwork: ArtworkVersions | null;
 }
 
 /** An event with its summary of the listings on sale (listings.data.ts keeps them). */
@@ -34,7 +37,7 @@ export type EventChanges = Partial<Omit<NewEvent, 'id'>>;
 /** The columns of an EventRow (event-browsing.data.ts selects the same). */
 export const COLUMNS = `id, name, category, venue_name AS "venueName", venue_city AS "venueCity", venue_country AS "venueCountry",
   time_zone AS "timeZone", starts_at AS "startsAt", status, version, created_at AS "createdAt",
-  (extract(epoch FROM starts_at) * 1000000)::bigint::text AS "startsAtMicros", starts_at <= now() AS over`;
+  (extract(epoch FROM starts_at) * 1000000)::bigint::text AS "startsAtMicros", starts_at <= now() AS over, artwork`;
 
 /** Each event of `e` with its summary: only listings on sale now count; none → zeros and a null price. */
 export const SUMMARY = `s.listings, s."ticketsAvailable", s."minPriceCents"`;
@@ -83,6 +86,21 @@ export async function updateEventIfOpen(db: Queryable, id: string, changes: Even
       changes.startsAt ?? null,
       expectedVersion ?? null,
     ],
+  );
+  return rows[0];
+}
+
+/**
+ * Sets the artwork's versions (null: removes it) and bumps the version, guarded like an edit: only while the event is
+ * scheduled and not over, and for a removal only while it has artwork. Undefined: one of those did not hold. Called
+ * before the artwork's files are written, so the event row's lock orders two admins' uploads.
+ */
+export async function setArtworkIfOpen(db: Queryable, id: string, artwork: ArtworkVersions | null): Promise<EventRow | undefined> {
+  const { rows } = await db.query<EventRow>(
+    `UPDATE events SET artwork = $2, version = version + 1
+      WHERE id = $1 AND status = 'scheduled' AND starts_at > now() AND ($2::jsonb IS NOT NULL OR artwork IS NOT NULL)
+      RETURNING ${COLUMNS}`,
+    [id, artwork === null ? null : JSON.stringify(artwork)],
   );
   return rows[0];
 }

@@ -1,5 +1,6 @@
 import { writeOutbox, type CatalogEventPayload, type Queryable } from '@ticketing/common';
 import type { EventRow } from '../data/events.data';
+import { artworkUrls } from './artwork-urls';
 
 /**
  * The events catalog publishes, written to the outbox in the caller's transaction: a change to the catalogue and its
@@ -18,6 +19,7 @@ export function eventPayloadOf(e: EventRow): CatalogEventPayload {
     timeZone: e.timeZone,
     startsAt: e.startsAt.toISOString(),
     status: e.status,
+    artwork: e.artwork && artworkUrls(e.id, e.artwork),
   };
 }
 

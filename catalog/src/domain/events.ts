@@ -8,12 +8,12 @@ import {
   insertEvent,
   updateEventIfOpen,
   type EventChanges,
-  type EventRow,
   type EventWithSummary,
   type NewEvent,
 } from '../data/events.data';
 import { recordEventCancelled, recordEventScheduled, recordEventUpdated } from './catalog-events';
 import type { EventCursor } from './event-cursor';
+import { refuseClosed } from './refuse-closed';
 import { searchWords } from './search-words';
 
 export type { EventChanges, EventWithSummary } from '../data/events.data';
@@ -103,13 +103,4 @@ export function cursorFitsSearch(cursor: EventCursor, search: string | undefined
 
 async function withSummary(tx: Queryable, id: string): Promise<EventWithSummary> {
   return (await findEventWithSummary(tx, id))!;
-}
-
-/** Why a guarded write matched nothing, when the event is unknown, cancelled or over. */
-function refuseClosed(event: EventRow | undefined, what: 'edited' | 'cancelled'): asserts event is EventRow {
-  if (!event) throw new NotFoundError('Event not found');
-  if (event.status === 'cancelled') {
-    throw new ConflictError(what === 'cancelled' ? 'The event is already cancelled' : 'The event is cancelled and can no longer be edited');
-  }
-  if (event.over) throw new ConflictError(`The event has started or is over and can no longer be ${what}`);
 }

@@ -1,17 +1,12 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { matchedData } from 'express-validator';
-import { BadRequestError, NotFoundError, isUuid, requireRole, validateRequest, type Pool } from '@ticketing/common';
+import { BadRequestError, requireRole, validateRequest, type Pool } from '@ticketing/common';
 import { encodeCursor } from '../domain/event-cursor';
 import { browse, cancelEvent, editEvent, getEvent, scheduleEvent, type EventInput } from '../domain/events';
+import { eventIdParam } from './event-id-param';
 import { changesSomething, editOnlyChains, eventChangesOf, eventFieldChains } from './event-input';
 import { parseEventListQuery } from './event-list-query';
 import { toEventResponse } from './event-response';
-
-/** Path ids that are not UUIDs are answered 404 (docs/api.md), before anything else looks at them. */
-const eventIdParam: RequestHandler = (req, _res, next) => {
-  if (!isUuid(req.params.id)) throw new NotFoundError('Event not found');
-  next();
-};
 
 const admin = requireRole('admin');
 

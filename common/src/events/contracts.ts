@@ -94,6 +94,11 @@ export const catalogEventSchema = z.object({
   timeZone: z.string().min(1).max(64),
   startsAt: isoTime,
   status: EventStatus,
+  /**
+   * The event's artwork as URLs on the API's origin, one per size the pages use, each carrying its version (so it
+   * may be cached for good); null without artwork. Optional: events written before artwork existed have none.
+   */
+  artwork: z.object({ card: z.string().min(1), hero: z.string().min(1) }).nullable().optional(),
 });
 
 export const ListingStatus = z.enum(['active', 'sold', 'withdrawn']);
