@@ -12,8 +12,9 @@ const PAGE_SIZE = '12';
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  // The root layout's title template applies to child segments only, so this page spells its titles out.
   const search = eventSearchFrom(await searchParams);
-  if (search.q) return { title: `“${search.q}” · events` };
+  if (search.q) return { title: { absolute: `“${search.q}” · Events · Ticketing` } };
   return { title: { absolute: 'Ticketing · Concerts, sports, theatre and more' } };
 }
 

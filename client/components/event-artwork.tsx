@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { EventCategory } from '@/lib/api-types';
+import type { CatalogEvent } from '@/lib/api-types';
 import { CategoryIcon } from './category-icon';
 
 /** A small stable number from the event's id, so two concerts side by side do not wear the same picture. */
@@ -10,23 +10,26 @@ function variantOf(id: string): number {
 }
 
 /**
- * The designed placeholder an event shows until it has an image: the category's colours and pattern, its glyph drawn
- * large, shifted a little per event. Decorative: what it says is in the text beside it.
+ * The event's uploaded image, or the designed placeholder of an event without one: the category's colours and
+ * pattern, its glyph drawn large, shifted a little per event. Decorative: what it says is in the text beside it.
  */
 export function EventArtwork({
-  id,
-  category,
+  event,
   size,
   children,
 }: {
-  id: string;
-  category: EventCategory;
+  event: Pick<CatalogEvent, 'id' | 'category' | 'artwork'>;
   size: 'card' | 'hero' | 'thumb';
   children?: ReactNode;
 }) {
+  const image = event.artwork ? (size === 'hero' ? event.artwork.hero : event.artwork.card) : null;
   return (
-    <div className={`artwork artwork-${size} art-${category} art-v${variantOf(id)}`}>
-      <CategoryIcon category={category} className="artwork-glyph" />
+    <div className={`artwork artwork-${size} art-${event.category} art-v${variantOf(event.id)}${image ? ' artwork-with-image' : ''}`}>
+      {image ? (
+        <img className="artwork-image" src={image} alt="" loading={size === 'hero' ? 'eager' : 'lazy'} decoding="async" />
+      ) : (
+        <CategoryIcon category={event.category} className="artwork-glyph" />
+      )}
       {children}
     </div>
   );

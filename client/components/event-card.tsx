@@ -7,7 +7,7 @@ export function EventCard({ event }: { event: EventView }) {
   const { display, venue } = event;
   return (
     <li className="event-card">
-      <EventArtwork id={event.id} category={event.category} size="card">
+      <EventArtwork event={event} size="card">
         <DateBadge day={display.day} month={display.month} />
         <span className="artwork-chip">{categoryLabel(event.category)}</span>
       </EventArtwork>

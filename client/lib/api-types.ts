@@ -70,6 +70,8 @@ export interface CatalogEvent {
   startsAt: string;
   status: EventStatus;
   version: number;
+  /** The uploaded image in the sizes pages use (same-origin URLs that change with the image), or null. */
+  artwork?: { card: string; hero: string } | null;
   /** Listings on sale for it (all zero, minPrice null, until listings belong to events). */
   summary: { listings: number; ticketsAvailable: number; minPrice: number | null };
 }

@@ -119,9 +119,9 @@ describe('the web client in Chromium', () => {
     await sellerWithTickets({ title: uniqueTitle('Hamilton, Victoria Palace'), price: 120 }, { title: uniqueTitle('Lakers v Celtics'), price: 89.99 });
     const { page } = await person();
     await signUp(page, uniqueEmail('buyer'));
-    await page.goto('/');
+    await header(page).getByRole('link', { name: 'Tickets', exact: true }).click();
     await visible(page.getByRole('link', { name: story.title }));
-    await screenshot(page, '04-home');
+    await screenshot(page, '04-tickets');
 
     await page.getByRole('searchbox', { name: 'Search tickets by title' }).fill(story.title.split(',')[0] ?? story.title);
     await page.getByRole('button', { name: 'Search' }).click();
@@ -250,7 +250,7 @@ describe('the web client in Chromium', () => {
     const titles = Array.from({ length: 14 }, (_, i) => `${word} night ${i + 1}`);
     await sellerWithTickets(...titles.map((title, i) => ({ title, price: 10 + i })));
     const { page } = await person();
-    await page.goto(`/?q=${encodeURIComponent(word)}`);
+    await page.goto(`/tickets?q=${encodeURIComponent(word)}`);
     const list = page.getByRole('list', { name: /Tickets matching/ });
     await visible(list);
     expect(await list.getByRole('listitem').count()).toBe(12);
@@ -264,11 +264,11 @@ describe('the web client in Chromium', () => {
 
   test('pages stay readable on a phone, and unknown pages say so', async () => {
     const { page } = await person({ mobile: true });
-    await page.goto('/');
+    await page.goto('/tickets');
     await visible(page.getByRole('heading', { name: 'Tickets for sale' }));
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '14-home-mobile');
+    await screenshot(page, '14-tickets-mobile');
 
     const missing = await page.goto('/tickets/00000000-0000-4000-8000-000000000000');
     expect(missing?.status()).toBe(404);
@@ -282,7 +282,7 @@ describe('the web client in Chromium', () => {
     const { page } = await person();
     await platform.stopService('tickets');
     try {
-      const response = await page.goto('/');
+      const response = await page.goto('/tickets');
       expect(response?.status()).toBe(200);
       await visible(page.getByRole('heading', { name: 'Tickets could not be loaded' }));
       await visible(page.getByText('The service is unavailable right now.', { exact: false }));

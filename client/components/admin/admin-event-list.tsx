@@ -15,7 +15,7 @@ export function AdminEventList({ initial, nextCursor, query }: { initial: EventV
       <ul className="admin-rows" aria-label="Upcoming events">
         {pages.items.map((event) => (
           <li key={event.id} className={event.status === 'cancelled' ? 'admin-row admin-row-cancelled' : 'admin-row'}>
-            <EventArtwork id={event.id} category={event.category} size="thumb">
+            <EventArtwork event={event} size="thumb">
               <DateBadge day={event.display.day} month={event.display.month} />
             </EventArtwork>
             <div className="admin-row-text">

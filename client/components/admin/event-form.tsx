@@ -34,6 +34,8 @@ export function EventForm({ event, timeZones, countries }: { event?: CatalogEven
   const router = useRouter();
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  // Inputs changed since the API's answer: their old message would now be about a value no longer there.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const [timeZone, setTimeZone] = useState(event?.timeZone ?? '');
   const [local, setLocal] = useState(event ? localInputValue(event.startsAt, event.timeZone) : '');
   const formRef = useFocusFirstInvalid(failure);
@@ -51,6 +53,7 @@ export function EventForm({ event, timeZones, countries }: { event?: CatalogEven
     const values = Object.fromEntries(EVENT_FIELDS.map((f) => [f.input, String(form.get(f.input) ?? '')])) as Record<EventFormInput, string>;
     const body = eventInputFrom(values);
     setBusy(true);
+    setEdited(new Set());
     const result = event
       ? await api<CatalogEvent>('PUT', `/api/events/${event.id}`, { ...body, version: event.version })
       : await api<CatalogEvent>('POST', '/api/events', body);
@@ -63,10 +66,20 @@ export function EventForm({ event, timeZones, countries }: { event?: CatalogEven
     router.refresh();
   }
 
-  const errors = eventFieldErrors(failure);
+  const errors = Object.fromEntries(Object.entries(eventFieldErrors(failure)).filter(([input]) => !edited.has(input))) as ReturnType<typeof eventFieldErrors>;
   const when = preview(local, timeZone);
   return (
-    <form ref={formRef} className="card form event-form" onSubmit={submit} noValidate aria-busy={busy}>
+    <form
+      ref={formRef}
+      className="card form event-form"
+      onSubmit={submit}
+      onChange={(e) => {
+        const { name } = e.nativeEvent.target as HTMLInputElement | HTMLSelectElement;
+        if (failure && !edited.has(name)) setEdited(new Set(edited).add(name));
+      }}
+      noValidate
+      aria-busy={busy}
+    >
       <FormAlert messages={eventFormErrors(failure)} />
       <FormField name="name" label="Event name" defaultValue={event?.name} maxLength={200} required autoComplete="off" placeholder="e.g. Arctic Monkeys: The Car Tour" error={errors.name} />
       <div className="form-row">

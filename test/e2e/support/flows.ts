@@ -92,9 +92,9 @@ export async function countdownSeconds(page: Page): Promise<number> {
   return parts.reduce((total, n) => total * 60 + n, 0);
 }
 
-/** The titles in the home page's list of tickets (after a search, when given). */
+/** The titles in the list of tickets for sale, /tickets (after a search, when given). */
 export async function listedTitles(page: Page, search?: string): Promise<string[]> {
-  await page.goto(search ? `/?q=${encodeURIComponent(search)}` : '/');
+  await page.goto(search ? `/tickets?q=${encodeURIComponent(search)}` : '/tickets');
   const list = page.getByRole('list', { name: /tickets/i });
   if ((await list.count()) === 0) return [];
   return list.locator('.ticket-card-title').allTextContents();

@@ -8,6 +8,9 @@ import { currentUser, getEvent } from '@/lib/server-api';
 
 type Props = { params: Promise<{ id: string }> };
 
+/** Names longer than this are set smaller, so they fit in three lines rather than being cut. */
+const LONG_NAME = 48;
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const result = await getEvent((await params).id);
   if (!result.ok) return { title: 'Event' };
@@ -32,18 +35,18 @@ export default async function EventPage({ params }: Props) {
   const isAdmin = user?.roles.includes('admin') ?? false;
 
   return (
-    <article className="event-page">
+    <article className={cancelled ? 'event-page event-page-cancelled' : 'event-page'}>
       <Link href="/" className="back-link">
         ← All events
       </Link>
-      <EventArtwork id={event.id} category={event.category} size="hero">
+      <EventArtwork event={event} size="hero">
         <div className="event-hero-text">
           <p className="event-hero-eyebrow">
             <span className="artwork-chip">{categoryLabel(event.category)}</span>
             {cancelled && <span className="artwork-chip artwork-chip-alert">Cancelled</span>}
             {!cancelled && display.over && <span className="artwork-chip">Over</span>}
           </p>
-          <h1 className="event-title">{event.name}</h1>
+          <h1 className={event.name.length > LONG_NAME ? 'event-title event-title-long' : 'event-title'}>{event.name}</h1>
           <p className="event-hero-when">
             <time dateTime={event.startsAt}>{display.when}</time>
           </p>
@@ -70,7 +73,14 @@ export default async function EventPage({ params }: Props) {
       <div className="event-layout">
         <section className="event-listings card" aria-labelledby="listings-heading">
           <h2 id="listings-heading">Tickets</h2>
-          {event.summary.listings === 0 ? (
+          {cancelled || display.over ? (
+            <div className="empty empty-compact">
+              <p className="empty-title">{cancelled ? 'No tickets are sold for a cancelled event.' : 'Tickets are no longer sold for this event.'}</p>
+              <Link href="/" className="button">
+                Find another event
+              </Link>
+            </div>
+          ) : event.summary.listings === 0 ? (
             <div className="empty empty-compact">
               <p className="empty-title">Listings for this event arrive soon.</p>
               <p>Fans will be able to offer their tickets for it here. Until then, resale tickets are listed by title.</p>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ArtworkUpload } from '@/components/admin/artwork-upload';
 import { EventForm } from '@/components/admin/event-form';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { countryOptions, timeZoneOptions } from '@/lib/place-options';
@@ -34,6 +35,7 @@ export default async function EditEventPage({ params }: Props) {
       ) : (
         <>
           <p className="lead">Changes show on its page at once. Editing a cancelled or past event is not possible.</p>
+          <ArtworkUpload event={event} />
           <EventForm event={event} timeZones={timeZoneOptions(event.timeZone)} countries={countryOptions()} />
         </>
       )}
