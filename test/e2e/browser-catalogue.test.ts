@@ -5,7 +5,7 @@
 // E2E_BASE_URL runs it against a platform already up; it then needs E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD (an admin
 // account there, e.g. the demo admin `npm start` prints).
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { dismiss, launchBrowser, newPerson, screenshot, type Person } from './support/browser';
 import {
   apiSignIn,
   createEvent,
@@ -16,6 +16,7 @@ import {
   shownTime,
   SHOWCASE,
   solidPng,
+  tabTo,
   uniqueWord,
   type CatalogEvent,
 } from './support/catalogue';
@@ -65,9 +66,7 @@ beforeAll(async () => {
 }, STARTUP_MS + 60_000);
 
 afterEach(async () => {
-  const errors = people.flatMap((p) => p.pageErrors);
-  const external = people.flatMap((p) => p.externalRequests);
-  await Promise.all(people.splice(0).map((p) => p.context.close()));
+  const { errors, external } = await dismiss(people);
   expect(errors).toEqual([]);
   expect(external).toEqual([]);
 });
@@ -119,8 +118,12 @@ describe('the catalogue in Chromium', () => {
     await visible(page.getByRole('heading', { level: 1, name: 'Find tickets for what’s on' }));
     await visible(eventCard(page, SHOWCASE[0]!.name));
 
-    // Word order reversed, one word misspelt, lower case: still found; the URL says what was searched.
-    await searchEvents(page, 'mahler philharmonik');
+    // From the keyboard alone: Tab to the search box, type with the word order reversed, one word misspelt and in
+    // lower case, Enter. Still found; the URL says what was searched.
+    await tabTo(page, "el.id === 'search-q'");
+    await page.keyboard.type('mahler philharmonik');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'mahler philharmonik');
     await visible(page.getByRole('heading', { level: 2, name: 'Results for “mahler philharmonik”' }));
     const card = await visible(eventCard(page, concert.name));
     expect(await card.textContent()).toContain(shownTime(concert));
@@ -138,7 +141,8 @@ describe('the catalogue in Chromium', () => {
     await page.waitForURL((url) => url.searchParams.get('city') === 'london');
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ q: 'mahler philharmonik', category: 'concert', city: 'london' });
 
-    await eventCard(page, concert.name).getByRole('link', { name: concert.name }).click();
+    await tabTo(page, `el.getAttribute('href') === '/events/${concert.id}'`);
+    await page.keyboard.press('Enter');
     await page.waitForURL(`**/events/${concert.id}`);
     await visible(page.getByRole('heading', { level: 1, name: concert.name }));
     await visible(page.getByText(shownTime(concert)).first());
@@ -228,6 +232,7 @@ describe('the catalogue in Chromium', () => {
     await row.getByRole('button', { name: `Cancel event: ${doomed.name}` }).click();
     await row.getByRole('button', { name: 'Yes, cancel it' }).click();
     await visible(row.getByText('Cancelled', { exact: true }));
+    expect(await page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Cancelled'); // the keyboard stays in the row
     await screenshot(page, '25-admin-events');
 
     // Browsing no longer offers it; its page stays and says it is cancelled. The new event is there to find.

@@ -3,7 +3,7 @@
 // Needs Debian's Chromium (/usr/bin/chromium) and the infrastructure (PostgreSQL, NATS, Redis). Screenshots land in
 // test-artifacts/screenshots/. E2E_BASE_URL=http://localhost:3000 runs it against a platform already up instead.
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { dismiss, launchBrowser, newPerson, screenshot, type Person } from './support/browser';
 import { startPlatformForE2E, type RunningPlatform } from './support/platform';
 import {
   apiSignUp,
@@ -59,9 +59,7 @@ beforeAll(async () => {
 }, STARTUP_MS + 30_000);
 
 afterEach(async () => {
-  const errors = people.flatMap((p) => p.pageErrors);
-  const external = people.flatMap((p) => p.externalRequests);
-  await Promise.all(people.splice(0).map((p) => p.context.close()));
+  const { errors, external } = await dismiss(people);
   expect(errors).toEqual([]);
   expect(external).toEqual([]);
 });

@@ -4,7 +4,7 @@
 // built-in test gateway, which takes those tokens. What is tested is our side: the key reaching the browser at run
 // time, the script loaded only when and where needed, the token reaching POST /api/payments and the result shown.
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { dismiss, launchBrowser, newPerson, screenshot, type Person } from './support/browser';
 import { startPlatformForE2E, type RunningPlatform } from './support/platform';
 import { apiSignUp, buyFromTicketPage, uniqueEmail, uniqueTitle, visible } from './support/flows';
 
@@ -55,8 +55,7 @@ beforeAll(async () => {
 }, STARTUP_MS + 30_000);
 
 afterEach(async () => {
-  const errors = people.flatMap((p) => p.pageErrors);
-  await Promise.all(people.splice(0).map((p) => p.context.close()));
+  const { errors } = await dismiss(people);
   expect(errors).toEqual([]);
 });
 

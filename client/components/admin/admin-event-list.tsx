@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useEffect, useRef, useState } from 'react';
 import { categoryLabel, eventView, type EventView } from '@/lib/events';
 import { useEventPages } from '@/lib/use-cursor-pages';
 import { DateBadge, EventArtwork } from '../event-artwork';
@@ -10,6 +11,7 @@ import { CancelEventButton } from './cancel-event-button';
 /** The admin's list: each upcoming event with Edit and Cancel; a cancelled one says so until the page is reloaded. */
 export function AdminEventList({ initial, nextCursor, query }: { initial: EventView[]; nextCursor: string | null; query: Record<string, string> }) {
   const pages = useEventPages(initial, nextCursor, query);
+  const [justCancelled, setJustCancelled] = useState<string | null>(null);
   return (
     <>
       <ul className="admin-rows" aria-label="Upcoming events">
@@ -28,13 +30,19 @@ export function AdminEventList({ initial, nextCursor, query }: { initial: EventV
             </div>
             <div className="admin-row-actions">
               {event.status === 'cancelled' ? (
-                <span className="badge badge-cancelled">Cancelled</span>
+                <CancelledBadge takeFocus={event.id === justCancelled} />
               ) : (
                 <>
                   <Link href={`/admin/events/${event.id}/edit`} className="button button-small" aria-label={`Edit ${event.name}`}>
                     Edit
                   </Link>
-                  <CancelEventButton event={event} onCancelled={(cancelled) => pages.update(eventView(cancelled))} />
+                  <CancelEventButton
+                    event={event}
+                    onCancelled={(cancelled) => {
+                      setJustCancelled(cancelled.id);
+                      pages.update(eventView(cancelled));
+                    }}
+                  />
                 </>
               )}
             </div>
@@ -43,5 +51,18 @@ export function AdminEventList({ initial, nextCursor, query }: { initial: EventV
       </ul>
       <LoadMore more={pages.more} busy={pages.busy} failure={pages.failure} label="More events" />
     </>
+  );
+}
+
+/** Where the keyboard lands after cancelling (the buttons it was on are gone), announced as the row's new status. */
+function CancelledBadge({ takeFocus }: { takeFocus: boolean }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (takeFocus) ref.current?.focus();
+  }, [takeFocus]);
+  return (
+    <span ref={ref} className="badge badge-cancelled" role="status" tabIndex={-1}>
+      Cancelled
+    </span>
   );
 }

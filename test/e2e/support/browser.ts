@@ -54,3 +54,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Closes each person's browser context (emptying the list); resolves with what went wrong in their tabs. */
+export async function dismiss(people: Person[]): Promise<{ errors: string[]; external: string[] }> {
+  const errors = people.flatMap((p) => p.pageErrors);
+  const external = people.flatMap((p) => p.externalRequests);
+  await Promise.all(people.splice(0).map((p) => p.context.close()));
+  return { errors, external };
+}

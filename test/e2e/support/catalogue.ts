@@ -76,6 +76,18 @@ export async function searchEvents(page: Page, text: string): Promise<void> {
   await page.waitForURL((url) => url.searchParams.get('q') === text);
 }
 
+/**
+ * Presses Tab until the focused element is the one `isTarget` (a browser-side expression over `el`) describes, as a
+ * keyboard user would; fails after `max` presses. Resolves with the number of presses.
+ */
+export async function tabTo(page: Page, isTarget: string, max = 40): Promise<number> {
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate<boolean>(`(() => { const el = document.activeElement; return !!el && (${isTarget}); })()`)) return presses;
+  }
+  throw new Error(`${max} presses of Tab never reached: ${isTarget}`);
+}
+
 /** A believable catalogue for the pages to show (and the screenshots to be taken of). */
 export const SHOWCASE: EventFields[] = [
   { name: 'Arctic Monkeys: The Car Tour', category: 'concert', venue: { name: 'Wembley Stadium', city: 'London', country: 'GB' }, timeZone: 'Europe/London', inDays: 4 },
