@@ -9,6 +9,8 @@ const t = catalogForFile();
 const admin = () => signedInAdmin().cookie;
 const newEvent = async () => (await request(t.app).post('/api/events').set('Cookie', admin()).send(eventBody())).body;
 const png = () => plainImage(1200, 800).png().toBuffer();
+const RED_ISH = { r: 200, g: 60, b: 60 };
+const BLUE_ISH = { r: 60, g: 60, b: 200 };
 
 /** Nothing about the event changed: same version and artwork, no file, nothing more in the outbox. */
 async function expectUnchanged(event: { id: string; version: number }, outboxBefore: unknown[]) {
@@ -98,6 +100,16 @@ describe('PUT /api/events/:id/artwork', () => {
     await expectUnchanged(event, before);
   });
 
+  test('413 for a canvas over 50 megapixels, whatever its bytes (a 60-megapixel PNG of one colour is a few hundred kB)', async () => {
+    const huge = await plainImage(10_000, 6_000).png().toBuffer();
+    expect(huge.length).toBeLessThan(5 * 1024 * 1024);
+    const event = await newEvent();
+    const before = await outboxEvents(t.db.pool, event.id);
+    const res = await uploadArtwork(t.app, event.id, { bytes: huge });
+    expect([res.status, res.body.errors[0].message]).toEqual([413, expect.stringMatching(/10000 × 6000 pixels; at most 50 megapixels/)]);
+    await expectUnchanged(event, before);
+  });
+
   test('400 without the field file, with two files, or with another field; 415 for JSON', async () => {
     const event = await newEvent();
     const put = () => request(t.app).put(`/api/events/${event.id}/artwork`).set('Cookie', admin());
@@ -159,9 +171,6 @@ describe('PUT /api/events/:id/artwork', () => {
     expect(updates[3]!.payload.artwork).toEqual(last.artwork);
   });
 });
-
-const RED_ISH = { r: 200, g: 60, b: 60 };
-const BLUE_ISH = { r: 60, g: 60, b: 200 };
 
 describe('DELETE /api/events/:id/artwork', () => {
   test('200: artwork null, version + 1, event.updated; the files are gone; a second DELETE is 404', async () => {

@@ -37,7 +37,20 @@ function etagOf(bytes: Buffer): string {
  * 400 for anything that does not decode as one of the formats taken, truncated or damaged files included; 413 for
  * a canvas over ARTWORK_MAX_PIXELS.
  */
-export async function renderArtwork(upload: Buffer): Promise<ArtworkFile[]> {
+export function renderArtwork(upload: Buffer): Promise<ArtworkFile[]> {
+  return oneAtATime(() => render(upload));
+}
+
+// Decoding is the memory peak (a 48-megapixel RGBA PNG turned upright: ~100 MB above the process's own, measured;
+// docs/services/catalog.md "Artwork"); one render at a time keeps two admins' uploads from adding theirs up.
+let renderQueue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = renderQueue.then(work, work);
+  renderQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function render(upload: Buffer): Promise<ArtworkFile[]> {
   const notAnImage = new BadRequestError(`The file is not an image: send a ${FORMATS}`, 'file');
   let meta: Metadata;
   try {
@@ -50,16 +63,26 @@ export async function renderArtwork(upload: Buffer): Promise<ArtworkFile[]> {
     throw new PayloadTooLargeError(`The image is ${meta.width} × ${meta.height} pixels; at most ${ARTWORK_MAX_PIXELS / 1_000_000} megapixels are taken`);
   }
   // The header read above says little about the pixels: decoding them is what finds a truncated or damaged file.
-  // failOn 'warning' (sharp's default, stated) refuses what the decoder had to patch up.
-  const source = sharp(upload, { failOn: 'warning', limitInputPixels: ARTWORK_MAX_PIXELS, autoOrient: true });
+  // failOn 'warning' (sharp's default, stated) refuses what the decoder had to patch up. The upload is decoded
+  // once, to the largest size; every size is encoded from that (all are 16:9, so the crop is the same).
+  const largest = ARTWORK_SIZES.hero;
+  let pixels: { data: Buffer; info: sharp.OutputInfo };
   try {
-    return await Promise.all(
-      ARTWORK_SIZE_NAMES.map(async (size) => {
-        const bytes = await source.clone().resize({ ...ARTWORK_SIZES[size], fit: 'cover', position: 'centre' }).webp({ quality: WEBP_QUALITY }).toBuffer();
-        return { size, contentType: 'image/webp', bytes, etag: etagOf(bytes) };
-      }),
-    );
+    pixels = await sharp(upload, { failOn: 'warning', limitInputPixels: ARTWORK_MAX_PIXELS, autoOrient: true })
+      .resize({ ...largest, fit: 'cover', position: 'centre' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch {
     throw new BadRequestError(`The file is not an image that can be decoded (it is truncated or damaged): send a whole ${FORMATS}`, 'file');
   }
+  const { width, height, channels } = pixels.info;
+  return Promise.all(
+    ARTWORK_SIZE_NAMES.map(async (size) => {
+      const bytes = await sharp(pixels.data, { raw: { width, height, channels } })
+        .resize(ARTWORK_SIZES[size])
+        .webp({ quality: WEBP_QUALITY })
+        .toBuffer();
+      return { size, contentType: 'image/webp', bytes, etag: etagOf(bytes) };
+    }),
+  );
 }
