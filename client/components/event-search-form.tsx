@@ -35,7 +35,7 @@ export function EventSearchForm({ search }: { search: EventSearch }) {
           name="q"
           type="search"
           defaultValue={search.q}
-          placeholder="Event, venue or city"
+          placeholder="Event, venue, city"
           maxLength={200}
           autoComplete="off"
         />
