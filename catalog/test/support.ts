@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Bus, type Pool, type Queryable } from '@ticketing/common';
-import { createTestBus, createTestDatabase, testKeys, type TestDatabase } from '@ticketing/common/testing';
+import { createLogger, type Pool, type Queryable } from '@ticketing/common';
+import { createTestDatabase, startEventHarness as startServiceEventHarness, testKeys, type EventHarness, type TestDatabase } from '@ticketing/common/testing';
 import type { Express } from 'express';
 import { buildApp } from '../src/app';
 import { insertEvent, type EventRow, type NewEvent } from '../src/data/events.data';
 import { CATALOG_CONSUMERS, CATALOG_STREAMS } from '../src/events/consumers';
 import { CATALOG_MIGRATIONS } from '../src/migrations';
+
+export { outboxEvents, type EventHarness, type OutboxEvent } from '@ticketing/common/testing';
 
 export const silentLogger = createLogger('catalog-test', 'silent');
 
@@ -62,44 +64,7 @@ export async function seedEvent(db: Queryable, over: Partial<NewEvent> = {}): Pr
   });
 }
 
-export interface OutboxEvent {
-  eventId: string;
-  subject: string;
-  payload: Record<string, unknown> & { id?: string };
-}
-
-/** Events written to the outbox, oldest first; optionally only those about one event of the catalogue. */
-export async function outboxEvents(db: Queryable, id?: string): Promise<OutboxEvent[]> {
-  const { rows } = await db.query<OutboxEvent>(
-    `SELECT event_id AS "eventId", subject, payload FROM outbox WHERE $1::text IS NULL OR payload->>'id' = $1 ORDER BY seq`,
-    [id ?? null],
-  );
-  return rows;
-}
-
-export interface EventHarness {
-  db: TestDatabase;
-  bus: Bus;
-  /** Stops consumers and relay, deletes the namespace's streams, drops the database. */
-  stop(): Promise<void>;
-}
-
-/** catalog wired as in index.ts (its consumers and outbox relay) to a database and bus namespace of its own. */
-export async function startEventHarness(opts: { prepareDatabase?: (db: TestDatabase) => Promise<void> } = {}): Promise<EventHarness> {
-  const db = await createCatalogTestDatabase();
-  await opts.prepareDatabase?.(db);
-  const testBus = await createTestBus(silentLogger);
-  await ensureStreams(testBus.bus, CATALOG_STREAMS);
-  const consumers = await startConsumers(CATALOG_CONSUMERS, { service: 'catalog', bus: testBus.bus, pool: db.pool, logger: silentLogger, backoffMs: [100, 200] });
-  const relay = startOutboxRelay({ pool: db.pool, bus: testBus.bus, logger: silentLogger, pollIntervalMs: 200 });
-  return {
-    db,
-    bus: testBus.bus,
-    stop: async () => {
-      await consumers.stop();
-      await relay.stop();
-      await testBus.cleanup();
-      await db.drop();
-    },
-  };
+/** catalog wired as runService wires it (its consumers and outbox relay), on a database and bus namespace of its own. */
+export function startEventHarness(opts: { prepareDatabase?: (db: TestDatabase) => Promise<void> } = {}): Promise<EventHarness> {
+  return startServiceEventHarness({ service: 'catalog', migrations: CATALOG_MIGRATIONS, streams: CATALOG_STREAMS, consumers: CATALOG_CONSUMERS, ...opts });
 }

@@ -15,8 +15,13 @@ export interface DatabaseAppDeps {
 }
 
 /** createServiceApp for a service whose readiness is its database, with the routes it serves. */
-export function databaseServiceApp(deps: DatabaseAppDeps, routes: ServiceAppOptions['routes']): Express {
+export function databaseServiceApp(
+  deps: DatabaseAppDeps,
+  routes: ServiceAppOptions['routes'],
+  more: Pick<ServiceAppOptions, 'bodyMediaTypes'> = {},
+): Express {
   return createServiceApp({
+    ...more,
     logger: deps.logger,
     jwtPublicKey: deps.jwtPublicKey,
     production: deps.production ?? false,
