@@ -226,6 +226,16 @@ describe('the catalogue in Chromium', () => {
     const heroDecoded = "(() => { const img = document.querySelector('.artwork-hero img'); return !!img && img.complete && img.naturalWidth === 1600; })()";
     await eventually('the hero image to load', () => page.evaluate<boolean>(heroDecoded), 5000);
 
+    // Editing the name only: the form shows the start on the venue's clock again, so the start comes back unchanged.
+    await page.getByRole('link', { name: 'Edit event' }).click();
+    expect(await page.getByLabel('Starts (local time at the venue)', { exact: true }).inputValue()).toBe(local);
+    const renamed = `${name} (late)`;
+    await page.getByLabel('Event name', { exact: true }).fill(renamed);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: renamed }));
+    const edited = (await (await page.context().request.get(`/api/events/${created.id}`)).json()) as CatalogEvent;
+    expect({ name: edited.name, startsAt: edited.startsAt }).toEqual({ name: renamed, startsAt });
+
     // Cancel the other one from the admin list: two steps, then the row says so.
     await page.goto(`/admin/events?q=${word}`);
     const row = page.getByRole('listitem').filter({ hasText: doomed.name });
@@ -241,12 +251,12 @@ describe('the catalogue in Chromium', () => {
     await searchEvents(buyer.page, doomed.name);
     await visible(buyer.page.getByText('No events match this search.'));
     await buyer.page.goto(`/?q=${encodeURIComponent(name)}`);
-    await visible(eventCard(buyer.page, name));
+    await visible(eventCard(buyer.page, renamed));
     await buyer.page.goto(`/events/${doomed.id}`);
     await visible(buyer.page.getByText('This event has been cancelled.'));
     await visible(buyer.page.getByRole('complementary', { name: 'Event details' }).getByText('Cancelled', { exact: true }));
     await screenshot(buyer.page, '26-event-cancelled');
-  });
+  }, 120_000);
 
   test('the admin pages are closed to everyone else', async () => {
     const visitor = await person();
