@@ -25,8 +25,6 @@ export default function config(phase: string): NextConfig {
         { source: '/api/payments', destination: `${urls.payments}/api/payments` },
         { source: '/api/events/:path*', destination: `${urls.catalog}/api/events/:path*` },
         { source: '/api/events', destination: `${urls.catalog}/api/events` },
-        { source: '/api/events/:path*', destination: `${urls.catalog}/api/events/:path*` },
-        { source: '/api/events', destination: `${urls.catalog}/api/events` },
       ];
     },
   };
