@@ -24,6 +24,9 @@ import {
 // Long enough that a loaded CI machine still pays in time, short enough to watch a hold expire.
 const HOLD_SECONDS = 10;
 const STARTUP_MS = 300_000;
+// A scenario walks several pages in a real browser on a machine that also runs the whole platform and, in `npm test`,
+// the other test files: the first page of each Next.js route also pays its first server render.
+jest.setTimeout(60_000);
 
 let platform: RunningPlatform;
 let browser: Browser;

@@ -10,6 +10,9 @@ import { apiSignUp, buyFromTicketPage, uniqueEmail, uniqueTitle, visible } from 
 
 const PUBLISHABLE_KEY = 'pk_test_offline_e2e';
 const STARTUP_MS = 300_000;
+// A scenario walks several pages in a real browser on a machine that also runs the whole platform and, in `npm test`,
+// the other test files: the first page of each Next.js route also pays its first server render.
+jest.setTimeout(60_000);
 
 const FAKE_STRIPE_JS = `
 window.Stripe = function (key) {
