@@ -7,7 +7,7 @@ import {
   publishTestEvent,
   signedInAdmin,
   startServiceOnPort,
-  testKeys,
+  serviceEnv,
   waitFor,
   type ServiceOnPort,
   type TestBus,
@@ -33,12 +33,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const env = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  NATS_URL: testBus.url,
-  BUS_NAMESPACE: testBus.namespace,
-  JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
-});
+const env = (): Record<string, string> => serviceEnv({ db, bus: testBus });
 
 it('refuses to start without JWT_PUBLIC_KEY or DATABASE_URL, naming the variable, exit code 78', async () => {
   const { JWT_PUBLIC_KEY: _key, ...noKey } = env();

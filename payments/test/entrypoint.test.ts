@@ -6,7 +6,7 @@ import {
   createTestDatabase,
   publishTestEvent,
   signedInUser,
-  testKeys,
+  serviceEnv,
   waitFor,
   type EventCollector,
   type TestBus,
@@ -48,10 +48,7 @@ afterAll(async () => {
 });
 
 const env = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  NATS_URL: testBus.url,
-  BUS_NAMESPACE: testBus.namespace,
-  JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
+  ...serviceEnv({ db, bus: testBus }),
   STRIPE_SECRET_KEY: 'sk_test_entrypoint',
   STRIPE_API_HOST: fake.host,
   STRIPE_API_PORT: String(fake.port),

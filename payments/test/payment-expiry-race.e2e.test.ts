@@ -3,16 +3,16 @@ import request from 'supertest';
 import {
   createTestBus,
   createTestDatabase,
-  freePort,
   publishTestEvent,
   signedInUser,
-  testKeys,
+  serviceEnv,
   waitFor,
   type TestBus,
   type TestDatabase,
   type TestUser,
-  startServiceProcess,
-  type ServiceProcess,
+  startServiceOnPort,
+  waitUntilReady,
+  type ServiceOnPort,
 } from '@ticketing/common/testing';
 import { findPaymentByOrder } from '../src/data/payments.data';
 import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './support/payments-test-kit';
@@ -23,33 +23,15 @@ import { count, startPaymentsEventHarness, type PaymentsEventHarness } from './s
 
 let testBus: TestBus;
 let ordersDb: TestDatabase;
-let orders: ServiceProcess & { port: number };
+let orders: ServiceOnPort;
 let payments: PaymentsEventHarness;
 
 beforeAll(async () => {
   testBus = await createTestBus();
   ordersDb = await createTestDatabase(undefined, 'orders_e2e');
-  const port = await freePort();
-  orders = {
-    ...startServiceProcess('orders/src/index.ts', {
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: ordersDb.url,
-      NATS_URL: testBus.url,
-      BUS_NAMESPACE: testBus.namespace,
-      JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
-    }),
-    port,
-  };
-  const { child } = orders;
+  orders = await startServiceOnPort('orders/src/index.ts', { LOG_LEVEL: 'warn', ...serviceEnv({ db: ordersDb, bus: testBus }) });
   payments = await startPaymentsEventHarness({ testBus });
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`orders exited:\n${orders.output()}`);
-      return (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, description: 'orders to become ready' },
-  );
+  await waitUntilReady(orders, orders.url('/healthz/ready'), 30_000);
 }, 60_000);
 
 afterAll(async () => {
@@ -62,7 +44,7 @@ afterAll(async () => {
   await ordersDb?.drop();
 });
 
-const ordersApi = () => request(`http://127.0.0.1:${orders.port}`);
+const ordersApi = () => request(orders.url(''));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A listing (as tickets would announce it) ordered by a buyer through the real orders API; known to payments' replica. */

@@ -7,7 +7,7 @@ import {
   publishTestEvent,
   signedInUser,
   startNatsServer,
-  testKeys,
+  serviceEnv,
   waitFor,
   type NatsServerProcess,
   type TestDatabase,
@@ -42,12 +42,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const env = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  NATS_URL: nats.url,
-  BUS_NAMESPACE: namespace,
-  JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
-});
+const env = (): Record<string, string> => serviceEnv({ db, bus: { url: nats.url, namespace } });
 
 async function launch(): Promise<Running> {
   const r = await launchService(ENTRY, env());

@@ -60,17 +60,9 @@ export interface ServiceDefinition<U extends ServiceUses, S extends z.ZodRawShap
   compose(ctx: ServiceContext<U, S>): ServiceParts | Promise<ServiceParts>;
 }
 
-interface BaseConfig {
-  NODE_ENV: string;
-  LOG_LEVEL: string;
-  PORT: number;
-  SHUTDOWN_DRAIN_SECONDS?: number;
-  DATABASE_URL?: string;
-  DB_POOL_SIZE?: number;
-  NATS_URL?: string;
-  BUS_NAMESPACE?: string;
-  TICKETING_FAULT_INJECTION?: 'ack-before-commit';
-}
+/** What runService reads of any service's config: the base fields, and those of the uses, present when declared. */
+type AllUsesConfig = z.output<z.ZodObject<UsesShape<{ database: true; bus: true }>>>;
+type BaseConfig = Pick<AllUsesConfig, 'NODE_ENV' | 'LOG_LEVEL' | 'PORT' | 'SHUTDOWN_DRAIN_SECONDS'> & Partial<AllUsesConfig>;
 
 /**
  * Every service's composition root, the same way for all: config → logger → database → migrations → bus → streams →

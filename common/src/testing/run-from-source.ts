@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from './free-port';
+import { testKeys } from './session';
 
 const ROOT = path.join(__dirname, '../../..');
 
@@ -80,4 +81,17 @@ export async function launchService(entry: string, env: Record<string, string>, 
   const service = await startServiceOnPort(entry, env);
   await waitUntilReady(service, service.url('/healthz/ready'), timeoutMs);
   return service;
+}
+
+/**
+ * What a service with a database and the bus needs to start, for a test's own database and bus namespace; the public
+ * key in its one-line form, as a .env file or a Secret holds it.
+ */
+export function serviceEnv(deps: { db: { url: string }; bus: { url: string; namespace: string } }): Record<string, string> {
+  return {
+    DATABASE_URL: deps.db.url,
+    NATS_URL: deps.bus.url,
+    BUS_NAMESPACE: deps.bus.namespace,
+    JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'),
+  };
 }
