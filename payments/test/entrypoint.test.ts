@@ -23,15 +23,13 @@ import { startStripeFake, type StripeFake } from './support/stripe-fake';
 // node itself is spawned with tsx as a loader (not the tsx CLI, which runs the service in a grandchild that a SIGKILL
 // of the CLI would leave running).
 
-type Running = ServiceOnPort;
 const ENTRY = 'payments/src/index.ts';
-const url = (r: Running, p: string) => r.url(p);
 
 let db: TestDatabase;
 let testBus: TestBus;
 let fake: StripeFake;
 let published: EventCollector;
-const running: Running[] = [];
+const running: ServiceOnPort[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase(undefined, 'payments_entry'); // empty: the service migrates it at start-up
@@ -57,7 +55,7 @@ const env = (): Record<string, string> => ({
   PAYMENTS_STALE_ATTEMPT_SECONDS: '1',
 });
 
-async function launch(): Promise<Running> {
+async function launch(): Promise<ServiceOnPort> {
   const r = await launchService(ENTRY, env());
   running.push(r);
   return r;
@@ -80,14 +78,14 @@ it('SIGKILL after Stripe charged but before the payment was stored: on restart t
     ticket: { id: randomUUID(), priceCents: 1999 },
   };
   const first = await launch();
-  expect(await (await fetch(url(first, '/healthz/ready'))).json()).toMatchObject({ checks: { database: 'ok', nats: 'ok' } });
+  expect(await (await fetch(first.url('/healthz/ready'))).json()).toMatchObject({ checks: { database: 'ok', nats: 'ok' } });
   await publishTestEvent(testBus.bus, 'order.created', order);
   await waitFor(async () => (await count(db.pool, 'SELECT 1 FROM orders WHERE id = $1', [order.id])) === 1);
 
   // Stripe takes its time; the process dies while Stripe is charging. Stripe finishes the charge regardless.
   fake.setLatency(1500);
   const before = fake.received();
-  const answer = fetch(url(first, '/api/payments'), {
+  const answer = fetch(first.url('/api/payments'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Cookie: buyer.cookie },
     body: JSON.stringify({ orderId: order.id, token: 'tok_visa' }),

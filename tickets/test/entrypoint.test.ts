@@ -20,15 +20,13 @@ import { orderCreated } from './events-support';
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
 
-type Running = ServiceOnPort;
 const ENTRY = 'tickets/src/index.ts';
-const url = (r: Running, p: string) => r.url(p);
 
 let db: TestDatabase;
 let nats: NatsServerProcess;
 let bus: Bus; // the test's own view of the namespace (to inject order events and read ticket events)
 const namespace = `entry${randomUUID().slice(0, 8)}`;
-const running: Running[] = [];
+const running: ServiceOnPort[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase(undefined, 'tickets_entry'); // empty: the service migrates it at start-up
@@ -44,7 +42,7 @@ afterAll(async () => {
 
 const env = (): Record<string, string> => serviceEnv({ db, bus: { url: nats.url, namespace } });
 
-async function launch(): Promise<Running> {
+async function launch(): Promise<ServiceOnPort> {
   const r = await launchService(ENTRY, env());
   running.push(r);
   return r;
@@ -64,13 +62,13 @@ it('refuses to start without JWT_PUBLIC_KEY or with a bad BUS_NAMESPACE, naming 
 it('survives a SIGKILL after a commit while NATS is down: on restart the event is published and missed order events are applied', async () => {
   const seller = signedInUser();
   const first = await launch();
-  const ready = await fetch(url(first, '/healthz/ready'));
+  const ready = await fetch(first.url('/healthz/ready'));
   expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok' } });
 
   // NATS goes away: the service still takes the listing (its event waits in the outbox) and stays ready, reporting the
   // outage: readiness means "can serve requests", and it can.
   await nats.stop('SIGKILL');
-  const created = await fetch(url(first, '/api/tickets'), {
+  const created = await fetch(first.url('/api/tickets'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Cookie: seller.cookie },
     body: JSON.stringify({ title: 'Survivor', price: 42 }),
@@ -78,7 +76,7 @@ it('survives a SIGKILL after a commit while NATS is down: on restart the event i
   expect(created.status).toBe(201);
   const ticket = (await created.json()) as { id: string; price: number };
   await waitFor(async () => {
-    const res = await fetch(url(first, '/healthz/ready'));
+    const res = await fetch(first.url('/healthz/ready'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'degraded', checks: { database: 'ok', nats: expect.stringMatching(/^down/) } });
   });
@@ -104,7 +102,7 @@ it('survives a SIGKILL after a commit while NATS is down: on restart the event i
   } finally {
     await events.stop();
   }
-  const res = await fetch(url(second, `/api/tickets/${ticket.id}`));
+  const res = await fetch(second.url(`/api/tickets/${ticket.id}`));
   expect(await res.json()).toMatchObject({ status: 'reserved', orderId: order.id, version: 1 });
 
   // SIGTERM: a clean stop with exit code 0.
