@@ -24,6 +24,15 @@ export async function startTicketsApp(opts: { firstPageCache?: FirstPageCache } 
   return { db, app };
 }
 
+/** The test file's own app and database: made before its first test, emptied before each, dropped after its last. */
+export function ticketsAppForFile(): TicketsTestContext {
+  const file = {} as TicketsTestContext;
+  beforeAll(async () => void Object.assign(file, await startTicketsApp()));
+  afterAll(() => file.db.drop());
+  beforeEach(async () => void (await file.db.pool.query('TRUNCATE tickets, outbox CASCADE')));
+  return file;
+}
+
 export async function createTicketAs(app: Express, user: TestUser, body: Record<string, unknown> = {}) {
   const res = await request(app)
     .post('/api/tickets')

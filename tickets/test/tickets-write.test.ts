@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { signedInUser } from '@ticketing/common/testing';
-import { createTicketAs, forceHold, outboxRows, startTicketsApp, type TicketsTestContext } from './support';
+import { createTicketAs, forceHold, outboxRows, ticketsAppForFile } from './support';
 
-let ctx: TicketsTestContext;
-beforeAll(async () => {
-  ctx = await startTicketsApp();
-});
-afterAll(async () => {
-  await ctx.db.drop();
-});
-beforeEach(async () => {
-  await ctx.db.pool.query('TRUNCATE tickets, outbox CASCADE');
-});
+const ctx = ticketsAppForFile();
 
 const ticketCount = async () => (await ctx.db.pool.query('SELECT count(*)::int AS n FROM tickets')).rows[0].n as number;
 
