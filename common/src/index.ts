@@ -24,3 +24,5 @@ export * from './time';
 export * from './service/service-config';
 export * from './service/consumers';
 export * from './service/run-service';
+export * from './market';
+export * from './replicas/catalog-events';

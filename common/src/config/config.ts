@@ -36,6 +36,29 @@ export const configFields = {
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   JWT_PUBLIC_KEY: pemKey('PUBLIC'),
   JWT_PRIVATE_KEY: pemKey('PRIVATE'),
+  /** A percentage 0–100 with at most two decimals (fees, caps). */
+  percent: (fallback: number) =>
+    z.coerce
+      .number({ error: 'a percentage from 0 to 100' })
+      .min(0, 'must be a percentage from 0 to 100')
+      .max(100, 'must be a percentage from 0 to 100')
+      .refine((v) => Number.isInteger(Math.round(v * 100)) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9, 'must have at most two decimals')
+      .default(fallback),
+  /** Like percent, but an empty value means "none" (null): a cap that may be switched off. */
+  optionalPercent: (fallback: number) =>
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return fallback;
+        if (v.trim() === '') return null;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0 || n > 1000 || Math.abs(n * 100 - Math.round(n * 100)) > 1e-9) {
+          ctx.addIssue({ code: 'custom', message: 'must be a percentage (0–1000, at most two decimals) or empty for none' });
+          return z.NEVER;
+        }
+        return n;
+      }),
   seconds: (fallback: number) => z.coerce.number({ error: 'a number of seconds' }).int().positive().default(fallback),
 };
 

@@ -10,50 +10,103 @@ const version = z.number().int().nonnegative();
 const cents = z.number().int().positive();
 const isoTime = z.iso.datetime({ offset: true });
 
-export const TicketStatus = z.enum(['available', 'reserved', 'sold']);
+/**
+ * The catalogue event that tickets listed before events existed were moved under by the migrations of issue 16
+ * (tickets' and orders' databases hold it from their migration; catalog creates it when its first listing arrives).
+ */
+export const LEGACY_EVENT_ID = '00000000-0000-4000-8000-00000000e001';
+
+/** A ticket of a listing: free, held by an order, sold to one, or taken off sale by its seller. */
+export const TicketStatus = z.enum(['available', 'held', 'sold', 'withdrawn']);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
 export const OrderStatus = z.enum(['created', 'cancelled', 'awaiting:payment', 'complete']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-export const CancellationReason = z.enum(['expired', 'cancelled', 'payment_rejected']);
+export const CancellationReason = z.enum(['expired', 'cancelled', 'payment_rejected', 'event_cancelled', 'not_delivered']);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
-export const ticketCreatedSchema = z.object({
-  id,
-  version,
-  title: z.string().min(1).max(200),
-  priceCents: cents,
-  userId: id,
-});
+/** Which quantities a buyer may take from a listing (docs/design.md "split rule"; common/src/listings/split.ts). */
+export const SplitRule = z.enum(['any', 'even', 'all', 'no-single']);
+export type SplitRule = z.infer<typeof SplitRule>;
 
-export const ticketUpdatedSchema = ticketCreatedSchema.extend({
-  orderId: id.nullable(),
-  status: TicketStatus,
-});
+export const DeliveryMethod = z.enum(['instant', 'later']);
+export type DeliveryMethod = z.infer<typeof DeliveryMethod>;
 
-export const orderCreatedSchema = z.object({
-  id,
-  version,
-  status: OrderStatus,
-  userId: id,
-  expiresAt: isoTime,
-  ticket: z.object({ id, priceCents: cents }),
-});
+/** The most tickets one listing may hold. */
+export const MAX_TICKETS_PER_LISTING = 100;
 
-export const orderCancelledSchema = z.object({
-  id,
-  version,
-  ticket: z.object({ id }),
-  reason: CancellationReason,
-});
+const seat = z.string().min(1).max(20).nullable();
 
-export const orderCompletedSchema = z.object({
-  id,
-  version,
-  ticket: z.object({ id }),
-  paymentId: id,
-});
+/**
+ * order.created, version 2: k tickets of one listing, with the prices and fees fixed in the order
+ * (total = quantity × unitPrice + buyerFee; the seller is owed quantity × unitPrice − sellerFee).
+ */
+const orderCreatedV2 = z
+  .object({
+    id,
+    version,
+    status: OrderStatus,
+    userId: id,
+    listingId: id,
+    eventId: id,
+    sellerId: id,
+    expiresAt: isoTime,
+    /** In seat order; each ticket is held by this order until it ends. */
+    tickets: z.array(z.object({ id, seat })).min(1).max(MAX_TICKETS_PER_LISTING),
+    quantity: z.number().int().positive().max(MAX_TICKETS_PER_LISTING),
+    unitPriceCents: cents,
+    buyerFeeCents: z.number().int().nonnegative(),
+    sellerFeeCents: z.number().int().nonnegative(),
+    totalCents: cents,
+  })
+  .refine((o) => o.tickets.length === o.quantity, { message: 'tickets must hold exactly quantity tickets', path: ['tickets'] })
+  .refine((o) => new Set(o.tickets.map((t) => t.id)).size === o.tickets.length, { message: 'a ticket appears twice', path: ['tickets'] })
+  .refine((o) => o.totalCents === o.quantity * o.unitPriceCents + o.buyerFeeCents, {
+    message: 'totalCents must equal quantity × unitPriceCents + buyerFeeCents',
+    path: ['totalCents'],
+  });
+
+/**
+ * Version 1 (one ticket per order, before listings of several tickets) may still be in a stream when a deployment
+ * upgrades. Migrated databases turn each old ticket into a one-ticket listing whose id is the ticket's id, under
+ * LEGACY_EVENT_ID, so a v1 message reads as that listing's one ticket at its price, with no fees.
+ */
+const orderCreatedV1 = z
+  .object({ id, version, status: OrderStatus, userId: id, expiresAt: isoTime, ticket: z.object({ id, priceCents: cents }) })
+  .transform((o): z.output<typeof orderCreatedV2> => ({
+    id: o.id,
+    version: o.version,
+    status: o.status,
+    userId: o.userId,
+    listingId: o.ticket.id,
+    eventId: LEGACY_EVENT_ID,
+    // v1 did not carry the seller; nobody downstream of order.created v1 needed it.
+    sellerId: '00000000-0000-4000-8000-000000000000',
+    expiresAt: o.expiresAt,
+    tickets: [{ id: o.ticket.id, seat: null }],
+    quantity: 1,
+    unitPriceCents: o.ticket.priceCents,
+    buyerFeeCents: 0,
+    sellerFeeCents: 0,
+    totalCents: o.ticket.priceCents,
+  }));
+
+export const orderCreatedSchema = z.union([orderCreatedV2, orderCreatedV1]);
+
+const ticketIds = z.array(id).min(1).max(MAX_TICKETS_PER_LISTING);
+
+const orderCancelledV2 = z.object({ id, version, listingId: id, ticketIds, reason: CancellationReason });
+const orderCancelledV1 = z
+  .object({ id, version, ticket: z.object({ id }), reason: CancellationReason })
+  .transform((o): z.output<typeof orderCancelledV2> => ({ id: o.id, version: o.version, listingId: o.ticket.id, ticketIds: [o.ticket.id], reason: o.reason }));
+export const orderCancelledSchema = z.union([orderCancelledV2, orderCancelledV1]);
+
+const orderCompletedV2 = z.object({ id, version, listingId: id, ticketIds, paymentId: id });
+const orderCompletedV1 = z
+  .object({ id, version, ticket: z.object({ id }), paymentId: id })
+  .transform((o): z.output<typeof orderCompletedV2> => ({ id: o.id, version: o.version, listingId: o.ticket.id, ticketIds: [o.ticket.id], paymentId: o.paymentId }));
+export const orderCompletedSchema = z.union([orderCompletedV2, orderCompletedV1]);
 
 export const orderPaymentRejectedSchema = z.object({ orderId: id, paymentId: id });
 
@@ -105,24 +158,31 @@ export const ListingStatus = z.enum(['active', 'sold', 'withdrawn']);
 export type ListingStatus = z.infer<typeof ListingStatus>;
 
 /**
- * A listing's summary after any change to it (published by tickets from issue 16): a whole snapshot, so a consumer
- * keeps the highest version it has seen and may skip the versions in between.
+ * A listing after any change to it (published by tickets in the transaction that changed it): a whole snapshot, so a
+ * consumer keeps the highest version it has seen and may skip the versions in between. Ticket statuses are the
+ * tickets service's view (a hold shows once tickets has applied the order's event); orders decides holds itself.
  */
 export const listingChangedSchema = z.object({
   id,
   eventId: id,
+  sellerId: id,
   version,
   status: ListingStatus,
-  /** Tickets of the listing a buyer could order now. */
-  available: z.number().int().nonnegative(),
-  /** Price per ticket. */
+  section: z.string().min(1).max(100),
+  row: z.string().min(1).max(20).nullable(),
+  /** Price per ticket, what a buyer pays before the buyer fee. */
   priceCents: cents,
+  faceValueCents: cents,
+  split: SplitRule,
+  delivery: DeliveryMethod,
+  /** Tickets of the listing a buyer could order now (status available). */
+  available: z.number().int().nonnegative(),
+  /** Every ticket of the listing in seat order (adjacent seats are adjacent here). */
+  tickets: z.array(z.object({ id, seat, status: TicketStatus })).min(1).max(MAX_TICKETS_PER_LISTING),
 });
 
 /** Subject → schema. The subject is `<aggregate>.<event>`; its first segment names the stream that carries it. */
 export const eventSchemas = {
-  'ticket.created': ticketCreatedSchema,
-  'ticket.updated': ticketUpdatedSchema,
   'order.created': orderCreatedSchema,
   'order.cancelled': orderCancelledSchema,
   'order.completed': orderCompletedSchema,
@@ -139,8 +199,6 @@ export const eventSchemas = {
 export type EventSubject = keyof typeof eventSchemas;
 export type EventPayload<S extends EventSubject> = z.infer<(typeof eventSchemas)[S]>;
 
-export type TicketCreatedEvent = EventPayload<'ticket.created'>;
-export type TicketUpdatedEvent = EventPayload<'ticket.updated'>;
 export type OrderCreatedEvent = EventPayload<'order.created'>;
 export type OrderCancelledEvent = EventPayload<'order.cancelled'>;
 export type OrderCompletedEvent = EventPayload<'order.completed'>;
@@ -153,8 +211,6 @@ export type CatalogEventPayload = z.infer<typeof catalogEventSchema>;
 export type ListingChangedEvent = EventPayload<'listing.changed'>;
 
 export const Subjects = {
-  TicketCreated: 'ticket.created',
-  TicketUpdated: 'ticket.updated',
   OrderCreated: 'order.created',
   OrderCancelled: 'order.cancelled',
   OrderCompleted: 'order.completed',
