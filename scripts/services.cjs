@@ -14,17 +14,17 @@
 //   redisPrefix  [variable, value]: the service's own Redis key prefix, set only when the platform is isolated
 //                ({ns} becomes the isolation namespace), so parallel platforms share one Redis safely
 //   health   readiness path polled before the platform reports itself up
-//   route    path prefix the gateway sends to this service (element-wise, like a Gateway API PathPrefix match)
+//   routes   path prefixes the gateway sends to this service (element-wise, like a Gateway API PathPrefix match)
 'use strict';
 
 const SERVICES = [
-  { name: 'auth', port: 3001, dir: 'auth', entry: 'src/index.ts', needs: ['db', 'redis', 'jwt-private'], redisPrefix: ['RATE_LIMIT_KEY_PREFIX', '{ns}:auth:'], health: '/healthz/ready', route: '/api/users' },
-  { name: 'tickets', port: 3002, dir: 'tickets', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/tickets' },
-  { name: 'orders', port: 3003, dir: 'orders', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/orders' },
+  { name: 'auth', port: 3001, dir: 'auth', entry: 'src/index.ts', needs: ['db', 'redis', 'jwt-private'], redisPrefix: ['RATE_LIMIT_KEY_PREFIX', '{ns}:auth:'], health: '/healthz/ready', routes: ['/api/users'] },
+  { name: 'tickets', port: 3002, dir: 'tickets', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/listings', '/api/tickets'] },
+  { name: 'orders', port: 3003, dir: 'orders', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/orders'] },
   { name: 'expiration', port: 3004, dir: 'expiration', entry: 'src/index.ts', needs: ['nats', 'redis'], redisPrefix: ['EXPIRATION_QUEUE_PREFIX', '{ns}:expiration'], health: '/healthz/ready' },
-  { name: 'payments', port: 3005, dir: 'payments', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/payments' },
-  { name: 'catalog', port: 3006, dir: 'catalog', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', route: '/api/events' },
-  { name: 'client', port: 3000, localPort: 3100, dir: 'client', kind: 'next', needs: [], health: '/', route: '/' },
+  { name: 'payments', port: 3005, dir: 'payments', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/payments'] },
+  { name: 'catalog', port: 3006, dir: 'catalog', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/events'] },
+  { name: 'client', port: 3000, localPort: 3100, dir: 'client', kind: 'next', needs: [], health: '/', routes: ['/'] },
 ];
 
 /** The gateway's port on this machine: the one origin a browser uses (docs/api.md). */

@@ -14,7 +14,8 @@ export interface ServiceDefinition {
   needs: ServiceNeed[];
   redisPrefix?: [string, string];
   health: string;
-  route?: string;
+  /** Path prefixes the gateway sends here. */
+  routes?: string[];
 }
 
 export declare const SERVICES: ServiceDefinition[];

@@ -59,7 +59,7 @@ beforeAll(async () => {
   client = await stubUpstream('client');
   // auth and the client answer, orders is down (nothing listens on its port), the rest (tickets) are not running.
   const targets: Record<string, string> = { auth: auth.url, orders: `http://127.0.0.1:${await closedPort()}`, client: client.url };
-  const routes = SERVICES.filter((s) => s.route).map((s) => ({ prefix: s.route, name: s.name, target: targets[s.name] ?? null }));
+  const routes = SERVICES.flatMap((s) => (s.routes ?? []).map((prefix) => ({ prefix, name: s.name, target: targets[s.name] ?? null })));
   gateway = spawn(process.execPath, [path.join(ROOT, 'scripts/platform/gateway.mjs')], {
     env: { ...process.env, PORT: '0', GATEWAY_ROUTES: JSON.stringify(routes), GATEWAY_TIMEOUT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],

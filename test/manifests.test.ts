@@ -105,7 +105,7 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
     for (const r of routes) {
       for (const rule of r.spec.rules) if (rule.backendRefs) table.set(rule.matches[0].path.value, rule.backendRefs[0]);
     }
-    for (const s of BACKEND.filter((x) => x.route)) expect(table.get(s.route!)).toEqual({ name: s.name, port: s.port });
+    for (const s of BACKEND) for (const prefix of s.routes ?? []) expect(table.get(prefix)).toEqual({ name: s.name, port: s.port });
     expect(table.get('/')).toEqual({ name: 'client', port: serviceNamed('client').port });
     expect(find(objects, 'Gateway', 'ticketing').spec.gatewayClassName).toBe('eg');
   });
@@ -144,7 +144,7 @@ describe('the prod overlay', () => {
       find(objects, 'PodDisruptionBudget', name);
     }
     // What the gateway routes to scales with traffic; expiration (no route) does not.
-    for (const { name } of SERVICES.filter((s) => s.route)) {
+    for (const { name } of SERVICES.filter((s) => s.routes)) {
       expect(find(objects, 'HorizontalPodAutoscaler', name).spec.minReplicas).toBeGreaterThanOrEqual(2);
     }
     expect(find(objects, 'StatefulSet', 'nats').spec.replicas).toBe(3);

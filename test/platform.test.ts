@@ -68,7 +68,7 @@ test('unknown API paths get the owning service 404; paths of processes not runni
 test('a service that stops answers 502 through the gateway; killed, it is restarted and answers again', async () => {
   const victim = authRuns ? 'auth' : present[0];
   if (!victim) return;
-  const route = platform.services.find((s) => s.name === victim)!.route ?? '/healthz/ready';
+  const route = platform.services.find((s) => s.name === victim)!.routes[0] ?? '/healthz/ready';
   await platform.stopService(victim);
   const down = await api(route === '/healthz/ready' ? '/' : `${route}/anything`);
   expect(down.status).toBe(502);

@@ -6,6 +6,6 @@
 import { serviceBaseUrl, type ServiceName } from '../client/lib/service-urls';
 import { BACKEND_SERVICES } from './support/platform-runner';
 
-test.each(BACKEND_SERVICES.filter((s) => s.route))("the client's server side reaches $name on the table's port by default", ({ name, port }) => {
+test.each(BACKEND_SERVICES.filter((s) => s.routes))("the client's server side reaches $name on the table's port by default", ({ name, port }) => {
   expect(serviceBaseUrl(name as ServiceName, {})).toBe(`http://127.0.0.1:${port}`);
 });

@@ -24,5 +24,7 @@ export * from './time';
 export * from './service/service-config';
 export * from './service/consumers';
 export * from './service/run-service';
-export * from './market';
+// The market rules (also `@ticketing/common/market`); SplitRule itself comes with the event contracts.
+export * from './market/fees';
+export { SPLIT_RULES, canBuy, buyableQuantities, splitRefusal } from './market/split';
 export * from './replicas/catalog-events';

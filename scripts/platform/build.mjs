@@ -38,8 +38,9 @@ function mtime(file) {
 export function isStale(root, pkg) {
   if (pkg.kind === 'next') {
     const built = mtime(path.join(root, pkg.dir, '.next', 'BUILD_ID'));
-    // The client compiles common's time formatting from source (client/tsconfig.json paths): a change there rebuilds it.
-    return built === 0 || Math.max(newestMtime(path.join(root, pkg.dir)), newestMtime(path.join(root, 'common', 'src', 'time'))) > built;
+    // The client compiles common's time formatting and market rules from source (client/tsconfig.json paths): a change there rebuilds it.
+    const fromCommon = ['time', 'market'].map((dir) => newestMtime(path.join(root, 'common', 'src', dir)));
+    return built === 0 || Math.max(newestMtime(path.join(root, pkg.dir)), ...fromCommon) > built;
   }
   const built = mtime(path.join(root, pkg.dir, 'dist', 'index.js'));
   const inputs = [path.join(root, pkg.dir, 'src'), path.join(root, pkg.dir, 'package.json'), path.join(root, pkg.dir, 'tsconfig.build.json'), path.join(root, 'tsconfig.base.json')];

@@ -14,7 +14,7 @@ function demoLines({ skipped, admin, events, problem }) {
 }
 
 function summary(platform) {
-  const rows = platform.services.map((s) => [s.name, String(s.port), s.route === '/' ? 'everything else' : (s.route ?? '(events only)')]);
+  const rows = platform.services.map((s) => [s.name, String(s.port), s.routes?.[0] === '/' ? 'everything else' : (s.routes?.join(' ') ?? '(events only)')]);
   const width = Math.max(...rows.map((r) => r[0].length), 7) + 2;
   const lines = [
     '',

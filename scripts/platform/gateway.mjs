@@ -158,7 +158,7 @@ export function createGateway({ routes, timeoutMs = 60_000, log = (entry) => pro
 
 /** The gateway's routes for a set of running processes: { name → base URL }; a service absent from it answers 502. */
 export function routesFor(targets, services = SERVICES) {
-  return services.filter((s) => s.route).map((s) => ({ prefix: s.route, name: s.name, target: targets[s.name] ?? null }));
+  return services.flatMap((s) => (s.routes ?? []).map((prefix) => ({ prefix, name: s.name, target: targets[s.name] ?? null })));
 }
 
 // `node scripts/platform/gateway.mjs`: the gateway alone, in front of services already running on their `npm start` ports.

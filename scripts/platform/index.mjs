@@ -242,7 +242,7 @@ export async function startPlatform(options = {}) {
   return {
     url: `http://localhost:${gatewayPort}`,
     port: gatewayPort,
-    services: selected.map((s) => ({ name: s.name, port: ports[s.name], url: `http://127.0.0.1:${ports[s.name]}`, route: s.route ?? null, get pid() { return processes.get(s.name).pid; } })),
+    services: selected.map((s) => ({ name: s.name, port: ports[s.name], url: `http://127.0.0.1:${ports[s.name]}`, routes: s.routes ?? [], get pid() { return processes.get(s.name).pid; } })),
     databases: plan.databases,
     busNamespace: plan.busNamespace,
     keys: { publicKey: plan.keys.publicKey, privateKey: plan.keys.privateKey },

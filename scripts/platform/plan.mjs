@@ -142,7 +142,7 @@ export function envFor(service, ctx) {
     env.NEXT_TELEMETRY_DISABLED = '1';
     // Server-side rendering calls services directly when they run, else through the gateway (which answers 502).
     env.API_INTERNAL_URL = gatewayUrl;
-    for (const s of selected) if (s.route && s.kind !== 'next') env[`${s.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[s.name]}`;
+    for (const s of selected) if (s.routes && s.kind !== 'next') env[`${s.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[s.name]}`;
     return { ...env, ...overrides };
   }
 

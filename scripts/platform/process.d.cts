@@ -48,8 +48,8 @@ export interface RunningService {
   port: number;
   /** Direct URL (http://127.0.0.1:port), bypassing the gateway. */
   url: string;
-  /** Gateway path prefix, or null (expiration). */
-  route: string | null;
+  /** Gateway path prefixes; none for expiration. */
+  routes: string[];
   pid: number | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SPLIT_RULES } from '../market/split';
 
 /**
  * The event contracts between services (docs/design.md "Events"). One schema per event; the TypeScript type is inferred
@@ -27,7 +28,7 @@ export const CancellationReason = z.enum(['expired', 'cancelled', 'payment_rejec
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
 /** Which quantities a buyer may take from a listing (docs/design.md "split rule"; common/src/listings/split.ts). */
-export const SplitRule = z.enum(['any', 'even', 'all', 'no-single']);
+export const SplitRule = z.enum(SPLIT_RULES);
 export type SplitRule = z.infer<typeof SplitRule>;
 
 export const DeliveryMethod = z.enum(['instant', 'later']);

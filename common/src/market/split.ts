@@ -1,4 +1,6 @@
-import type { SplitRule } from '../events/contracts';
+/** The split rules' names; the event contracts' SplitRule is built from this list. */
+export const SPLIT_RULES = ['any', 'even', 'all', 'no-single'] as const;
+export type SplitRule = (typeof SPLIT_RULES)[number];
 
 /**
  * The split rules (docs/design.md "split rule"), decided on counts: which k a buyer may take when `remaining` tickets
