@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { OrderCreatedEvent } from '@ticketing/common';
 import {
   collectEvents,
   createTestBus,
@@ -15,7 +13,7 @@ import {
   startServiceOnPort,
   type ServiceOnPort,
 } from '@ticketing/common/testing';
-import { count } from './support/payments-test-kit';
+import { count, orderCreatedEvent } from './support/payments-test-kit';
 import { startStripeFake, type StripeFake } from './support/stripe-fake';
 
 // The real composition root as a separate process (from source with tsx), charging through the real Stripe SDK
@@ -69,14 +67,8 @@ it('refuses to start with a publishable key as STRIPE_SECRET_KEY, naming the var
 
 it('SIGKILL after Stripe charged but before the payment was stored: on restart the charge is stored once, then refunded once when orders rejects it', async () => {
   const buyer = signedInUser();
-  const order: OrderCreatedEvent = {
-    id: randomUUID(),
-    version: 0,
-    status: 'created',
-    userId: buyer.id,
-    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-    ticket: { id: randomUUID(), priceCents: 1999 },
-  };
+  // 2 × 9.50 + 1.90 buyer fee: Stripe is asked for the order's total, 2090 cents.
+  const order = orderCreatedEvent({ userId: buyer.id, quantity: 2, unitPriceCents: 950 });
   const first = await launch();
   expect(await (await fetch(first.url('/healthz/ready'))).json()).toMatchObject({ checks: { database: 'ok', nats: 'ok' } });
   await publishTestEvent(testBus.bus, 'order.created', order);
@@ -104,7 +96,7 @@ it('SIGKILL after Stripe charged but before the payment was stored: on restart t
   const created = await published.waitFor('payment.created', (p) => p.orderId === order.id, { timeoutMs: 15_000 });
   const intents = fake.paymentIntents.filter((p) => p.metadata.orderId === order.id);
   expect(intents).toHaveLength(1);
-  expect(created.payload).toEqual({ id: expect.any(String), orderId: order.id, amountCents: 1999, providerId: intents[0]!.id });
+  expect(created.payload).toEqual({ id: expect.any(String), orderId: order.id, amountCents: 2090, providerId: intents[0]!.id });
   const sent = fake.requests.filter((r) => r.path === '/v1/payment_intents' && r.idempotencyKey === order.id);
   expect(sent.map((r) => r.replayed)).toEqual([false, true]);
   expect(await count(db.pool, 'SELECT 1 FROM payments WHERE order_id = $1', [order.id])).toBe(1);
@@ -113,7 +105,7 @@ it('SIGKILL after Stripe charged but before the payment was stored: on restart t
   await publishTestEvent(testBus.bus, 'order.payment_rejected', { orderId: order.id, paymentId: created.payload.id });
   const refunded = await published.waitFor('payment.refunded', (p) => p.id === created.payload.id, { timeoutMs: 15_000 });
   expect(fake.refunds.filter((r) => r.paymentIntent === intents[0]!.id)).toEqual([
-    { id: refunded.payload.refundId, paymentIntent: intents[0]!.id, amount: 1999, idempotencyKey: created.payload.id },
+    { id: refunded.payload.refundId, paymentIntent: intents[0]!.id, amount: 2090, idempotencyKey: created.payload.id },
   ]);
 
   second.child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, RetryLaterError } from '@ticketing/common';
 import { createTestDatabase, raceCommitAfterFirstStatement, type TestDatabase } from '@ticketing/common/testing';
-import { findOrder, insertOrder } from '../src/data/orders.data';
+import { findOrder, insertOrder, type ReplicaOrder } from '../src/data/orders.data';
 import { applyOrderStatusChange } from '../src/domain/orders-replica';
 import { PAYMENTS_MIGRATIONS } from '../src/migrations';
 
@@ -21,11 +21,28 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** Two tickets at 25.00 with the 10 % buyer fee, as order.created v2 would put it in the replica. */
+const replicaOrder = (id: string): ReplicaOrder => ({
+  id,
+  version: 0,
+  userId: randomUUID(),
+  listingId: randomUUID(),
+  eventId: randomUUID(),
+  sellerId: randomUUID(),
+  quantity: 2,
+  unitPriceCents: 2500,
+  buyerFeeCents: 500,
+  sellerFeeCents: 250,
+  totalCents: 5500,
+  status: 'created',
+  expiresAt: new Date(Date.now() + 60_000),
+});
+
 test('order.cancelled racing the insert of its order.created is retried, then applied', async () => {
   const id = randomUUID();
   const race = raceCommitAfterFirstStatement(
     db.pool,
-    (creator) => insertOrder(creator, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) }),
+    (creator) => insertOrder(creator, replicaOrder(id)),
     (canceller) => applyOrderStatusChange(canceller, { id, version: 1, status: 'cancelled' }, logger),
   );
   await expect(race).rejects.toBeInstanceOf(RetryLaterError);
@@ -37,7 +54,7 @@ test('order.cancelled racing the insert of its order.created is retried, then ap
 
 test('a real duplicate or stale status change is still ignored', async () => {
   const id = randomUUID();
-  await insertOrder(db.pool, { id, version: 0, userId: randomUUID(), ticketId: randomUUID(), priceCents: 2500, status: 'created', expiresAt: new Date(Date.now() + 60_000) });
+  await insertOrder(db.pool, replicaOrder(id));
   await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'complete' }, logger)).resolves.toBe('applied');
   await expect(applyOrderStatusChange(db.pool, { id, version: 1, status: 'complete' }, logger)).resolves.toBe('stale');
   expect(await findOrder(db.pool, id)).toMatchObject({ version: 1, status: 'complete' });

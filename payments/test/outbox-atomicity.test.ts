@@ -26,7 +26,7 @@ afterAll(async () => {
 
 async function paidOrderAfterFailure(refusal: { sql: string; undo: string }) {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 4200 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, quantity: 2, unitPriceCents: 2100 });
   await db.pool.query(refusal.sql);
   try {
     const res = await request(paymentsTestApp(db.pool, gateway)).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId: order.id, token: 'tok_visa' });
@@ -54,7 +54,7 @@ async function expectReconciledOnce(orderId: string) {
   expect(await reconcileAttempt({ pool: db.pool, gateway, logger: silentLogger }, attempt)).toBe('stored');
   expect(await providerChargesFor(orderId)).toBe(1);
   expect(await paymentsOf(orderId)).toBe(1);
-  expect(await paymentEventsFor(orderId)).toEqual([{ subject: 'payment.created', payload: expect.objectContaining({ orderId, amountCents: 4200 }) }]);
+  expect(await paymentEventsFor(orderId)).toEqual([{ subject: 'payment.created', payload: expect.objectContaining({ orderId, amountCents: 4620 }) }]);
   expect((await findLatestAttempt(db.pool, orderId))?.status).toBe('succeeded');
 }
 

@@ -30,20 +30,22 @@ const providerChargesFor = (orderId: string) =>
 const outboxFor = async (orderId: string) => (await outboxEvents(db.pool)).filter((e) => e.payload.orderId === orderId);
 
 describe('POST /api/payments', () => {
-  test('201: charges the order price in cents with the order id as idempotency key; stores the payment and payment.created together', async () => {
+  test("201: charges the order's total (k × unit price + buyer fee) in cents with the order id as idempotency key; stores the payment and payment.created together", async () => {
     const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 1999 });
+    // 3 × 19.99 = 59.97; buyer fee 10 % = 5.997 → 6.00; total 65.97. The seller's fee is not the buyer's business.
+    const order = await seedOrder(db.pool, { userId: buyer.id, quantity: 3, unitPriceCents: 1999 });
+    expect(order).toMatchObject({ buyerFeeCents: 600, sellerFeeCents: 300, totalCents: 6597 });
     const res = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' });
 
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), orderId: order.id, amount: 19.99, status: 'succeeded' });
+    expect(res.body).toEqual({ id: expect.any(String), orderId: order.id, amount: 65.97, status: 'succeeded' });
     const charge = gateway.charges.find((c) => c.metadata.orderId === order.id)!;
-    expect(charge).toMatchObject({ amountCents: 1999, currency: 'usd', token: 'tok_visa', idempotencyKey: order.id });
+    expect(charge).toMatchObject({ amountCents: 6597, currency: 'usd', token: 'tok_visa', idempotencyKey: order.id });
 
     const { rows } = await db.pool.query('SELECT id, amount_cents, currency, provider_id, status FROM payments WHERE order_id = $1', [order.id]);
-    expect(rows).toEqual([{ id: res.body.id, amount_cents: 1999, currency: 'usd', provider_id: expect.stringMatching(/^pi_test_/), status: 'succeeded' }]);
+    expect(rows).toEqual([{ id: res.body.id, amount_cents: 6597, currency: 'usd', provider_id: expect.stringMatching(/^pi_test_/), status: 'succeeded' }]);
     expect(await outboxFor(order.id)).toEqual([
-      { subject: 'payment.created', payload: { id: res.body.id, orderId: order.id, amountCents: 1999, providerId: rows[0].provider_id } },
+      { subject: 'payment.created', payload: { id: res.body.id, orderId: order.id, amountCents: 6597, providerId: rows[0].provider_id } },
     ]);
   });
 
@@ -132,7 +134,7 @@ describe('POST /api/payments', () => {
     ['tok_chargeDeclinedExpiredCard', 'Your card has expired.'],
   ])('402 %s with the provider message; nothing stored; then payable with tok_visa under a fresh key', async (token, message) => {
     const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 5000 });
+    const order = await seedOrder(db.pool, { userId: buyer.id, quantity: 2, unitPriceCents: 2500 });
     const declined = await pay(buyer.cookie, { orderId: order.id, token });
     expect(declined.status).toBe(402);
     expect(declined.body).toEqual({ errors: [{ message }] });
@@ -144,7 +146,7 @@ describe('POST /api/payments', () => {
 
     const paid = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' });
     expect(paid.status).toBe(201);
-    expect(paid.body.amount).toBe(50);
+    expect(paid.body.amount).toBe(55); // 2 × 25.00 + 5.00
     const keys = gateway.charges.filter((c) => c.metadata.orderId === order.id).map((c) => c.idempotencyKey);
     expect(keys).toEqual([order.id, `${order.id}:attempt-2`, `${order.id}:attempt-3`]);
     expect(await providerChargesFor(order.id)).toBe(1);
@@ -154,18 +156,18 @@ describe('POST /api/payments', () => {
   test('amounts stay integer cents end to end (PAYMENT_CURRENCY honoured)', async () => {
     const eurApp = paymentsTestApp(db.pool, gateway, { currency: 'eur' });
     const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 10 });
+    const order = await seedOrder(db.pool, { userId: buyer.id, quantity: 1, unitPriceCents: 10 });
     const res = await request(eurApp).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId: order.id, token: 'tok_visa' });
     expect(res.status).toBe(201);
-    expect(res.body.amount).toBe(0.1);
-    expect(gateway.charges.at(-1)).toMatchObject({ amountCents: 10, currency: 'eur' });
+    expect(res.body.amount).toBe(0.11); // 0.10 + 10 % fee rounded half up to 0.01
+    expect(gateway.charges.at(-1)).toMatchObject({ amountCents: 11, currency: 'eur' });
   });
 });
 
 describe('concurrent payments for one order', () => {
   test('ten simultaneous requests with the same card: ONE charge at the provider, ONE payment row, one 201 and nine 409', async () => {
     const buyer = signedInUser();
-    const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 1999 });
+    const order = await seedOrder(db.pool, { userId: buyer.id });
     gateway.chargeDelayMs = 150;
     const responses = await Promise.all(Array.from({ length: 10 }, () => pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }))).finally(
       () => (gateway.chargeDelayMs = 0),

@@ -18,29 +18,31 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function paidOrder(priceCents = 1999): Promise<{ orderId: string; paymentId: string }> {
+async function paidOrder(quantity = 1, unitPriceCents = 1999): Promise<{ orderId: string; paymentId: string; totalCents: number }> {
   const buyer = signedInUser();
-  const order = await seedOrder(h.db.pool, { userId: buyer.id, priceCents });
+  const order = await seedOrder(h.db.pool, { userId: buyer.id, quantity, unitPriceCents });
   const res = await request(h.app).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId: order.id, token: 'tok_visa' });
   expect(res.status).toBe(201);
-  return { orderId: order.id, paymentId: res.body.id as string };
+  return { orderId: order.id, paymentId: res.body.id as string, totalCents: order.totalCents };
 }
 
 const providerRefundsOf = (paymentId: string) => count(h.db.pool, 'SELECT 1 FROM test_gateway_refunds WHERE idempotency_key = $1', [paymentId]);
 const refundedEventsOf = (paymentId: string) => h.published.of('payment.refunded').filter((p) => p.id === paymentId);
 
-test('order.payment_rejected → refunded at the provider with key = payment id, payment marked refunded, payment.refunded published', async () => {
-  const { orderId, paymentId } = await paidOrder(1999);
+test('order.payment_rejected → the whole charge (k × unit + fee) refunded at the provider with key = payment id, payment marked refunded, payment.refunded published', async () => {
+  // 3 × 19.99 = 59.97 + 6.00 buyer fee: the buyer gets back all they paid, fee included.
+  const { orderId, paymentId, totalCents } = await paidOrder(3, 1999);
+  expect(totalCents).toBe(6597);
   await publishTestEvent(h.bus, 'order.payment_rejected', { orderId, paymentId });
 
   const event = await h.published.waitFor('payment.refunded', (p) => p.id === paymentId);
   expect(event.payload).toEqual({ id: paymentId, orderId, refundId: expect.stringMatching(/^re_test_/) });
   expect(await findPayment(h.db.pool, paymentId)).toMatchObject({ status: 'refunded' });
   expect(h.gateway.refunds.filter((r) => r.idempotencyKey === paymentId)).toEqual([
-    { providerId: expect.stringMatching(/^pi_test_/), amountCents: 1999, idempotencyKey: paymentId },
+    { providerId: expect.stringMatching(/^pi_test_/), amountCents: 6597, idempotencyKey: paymentId },
   ]);
   const { rows } = await h.db.pool.query('SELECT id, amount_cents FROM test_gateway_refunds WHERE idempotency_key = $1', [paymentId]);
-  expect(rows).toEqual([{ id: event.payload.refundId, amount_cents: 1999 }]);
+  expect(rows).toEqual([{ id: event.payload.refundId, amount_cents: 6597 }]);
 
   // orders repeating itself (another event id) refunds nothing more and publishes nothing more.
   await publishTestEvent(h.bus, 'order.payment_rejected', { orderId, paymentId });
@@ -50,7 +52,7 @@ test('order.payment_rejected → refunded at the provider with key = payment id,
 });
 
 test('the provider failing twice: the message is redelivered until the refund goes through; refunded once, one event', async () => {
-  const { orderId, paymentId } = await paidOrder(3000);
+  const { orderId, paymentId } = await paidOrder(2, 3000);
   h.gateway.refundFailures = 2;
   await publishTestEvent(h.bus, 'order.payment_rejected', { orderId, paymentId });
 
@@ -65,7 +67,7 @@ test('the provider failing twice: the message is redelivered until the refund go
 });
 
 test('the provider down beyond max_deliver: the message is given up, the pending refund is not; the retrier finishes it', async () => {
-  const { orderId, paymentId } = await paidOrder(4500);
+  const { orderId, paymentId } = await paidOrder(1, 4500);
   h.gateway.refundFailures = 1000;
   await publishTestEvent(h.bus, 'order.payment_rejected', { orderId, paymentId });
 

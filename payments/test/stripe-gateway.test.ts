@@ -29,18 +29,19 @@ const pay = (cookie: string, orderId: string, token: string) => request(app).pos
 const intentRequestsFor = (orderId: string) => fake.requests.filter((r) => r.path === '/v1/payment_intents' && typeof r.form === 'object' && (r.form.metadata as Record<string, string> | undefined)?.orderId === orderId);
 const intentsFor = (orderId: string) => fake.paymentIntents.filter((p) => p.metadata.orderId === orderId);
 
-test('$19.99 is charged as exactly 1999 cents in usd, confirmed at once, with Idempotency-Key = order id', async () => {
+test('2 × $9.50 + $1.90 fee = $20.90 is charged as exactly 2090 cents in usd, confirmed at once, with Idempotency-Key = order id', async () => {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 1999 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, quantity: 2, unitPriceCents: 950 });
   const res = await pay(buyer.cookie, order.id, 'tok_visa');
 
+  expect(order.totalCents).toBe(2090);
   expect(res.status).toBe(201);
-  expect(res.body).toEqual({ id: expect.any(String), orderId: order.id, amount: 19.99, status: 'succeeded' });
+  expect(res.body).toEqual({ id: expect.any(String), orderId: order.id, amount: 20.9, status: 'succeeded' });
   const [sent, ...more] = intentRequestsFor(order.id);
   expect(more).toEqual([]);
   expect(sent).toMatchObject({ method: 'POST', idempotencyKey: order.id, authorization: 'Bearer sk_test_fake', status: 200 });
   expect(sent!.form).toMatchObject({
-    amount: '1999',
+    amount: '2090',
     currency: 'usd',
     confirm: 'true',
     payment_method_data: { type: 'card', card: { token: 'tok_visa' } },
@@ -48,15 +49,15 @@ test('$19.99 is charged as exactly 1999 cents in usd, confirmed at once, with Id
   });
   const intent = intentsFor(order.id)[0]!;
   const { rows } = await db.pool.query('SELECT provider_id, amount_cents FROM payments WHERE order_id = $1', [order.id]);
-  expect(rows).toEqual([{ provider_id: intent.id, amount_cents: 1999 }]);
+  expect(rows).toEqual([{ provider_id: intent.id, amount_cents: 2090 }]);
   expect((await outboxEvents(db.pool, 'payment.created')).map((e) => e.payload).filter((p) => p.orderId === order.id)).toEqual([
-    { id: res.body.id, orderId: order.id, amountCents: 1999, providerId: intent.id },
+    { id: res.body.id, orderId: order.id, amountCents: 2090, providerId: intent.id },
   ]);
 });
 
 test("a card error becomes 402 with Stripe's message; the next card is charged under a fresh key", async () => {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 4200 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, unitPriceCents: 4200 });
   const declined = await pay(buyer.cookie, order.id, 'tok_chargeDeclinedInsufficientFunds');
   expect(declined.status).toBe(402);
   expect(declined.body).toEqual({ errors: [{ message: 'Your card has insufficient funds.' }] });
@@ -81,7 +82,7 @@ test('a token Stripe does not know is a 400 on the token field', async () => {
 
 test('concurrent requests for one order: Stripe sees one key and creates ONE PaymentIntent; one payment row', async () => {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 7500 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, unitPriceCents: 7500 });
   fake.setLatency(300);
   const responses = await Promise.all(Array.from({ length: 6 }, () => pay(buyer.cookie, order.id, 'tok_visa'))).finally(() => fake.setLatency(0));
 
@@ -95,7 +96,7 @@ test('concurrent requests for one order: Stripe sees one key and creates ONE Pay
 
 test('Stripe unreachable: 503, the attempt stays pending; the reconciler replays the same request and stores the charge once', async () => {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 1234 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, unitPriceCents: 1234 });
   fake.failNext(3, '/v1/payment_intents'); // the first try and both SDK retries
   const res = await pay(buyer.cookie, order.id, 'tok_visa');
   expect(res.status).toBe(503);
@@ -112,7 +113,7 @@ test('Stripe unreachable: 503, the attempt stays pending; the reconciler replays
 
 test('refunds go to /v1/refunds for the PaymentIntent with the given idempotency key; a retry returns the same refund', async () => {
   const buyer = signedInUser();
-  const order = await seedOrder(db.pool, { userId: buyer.id, priceCents: 1999 });
+  const order = await seedOrder(db.pool, { userId: buyer.id, unitPriceCents: 1999 });
   expect((await pay(buyer.cookie, order.id, 'tok_visa')).status).toBe(201);
   const intent = intentsFor(order.id)[0]!;
   const paymentId = randomUUID();

@@ -12,14 +12,23 @@ export function earlyEventRetryMs(deliveryCount: number): number {
   return Math.min(500 * 2 ** Math.max(0, deliveryCount - 1), 30_000);
 }
 
-/** order.created: the order as it was created (version 0), with the price the buyer will be charged. */
+/**
+ * order.created: the order as it was created (version 0), with the total the buyer will be charged. A v1 message
+ * (one ticket) reaches here already upcast by the contract: a one-ticket order at its price, no fees.
+ */
 export async function applyOrderCreated(db: Queryable, e: OrderCreatedEvent, logger: Logger): Promise<ReplicaOutcome> {
   const inserted = await insertOrder(db, {
     id: e.id,
     version: e.version,
     userId: e.userId,
-    ticketId: e.ticket.id,
-    priceCents: e.ticket.priceCents,
+    listingId: e.listingId,
+    eventId: e.eventId,
+    sellerId: e.sellerId,
+    quantity: e.quantity,
+    unitPriceCents: e.unitPriceCents,
+    buyerFeeCents: e.buyerFeeCents,
+    sellerFeeCents: e.sellerFeeCents,
+    totalCents: e.totalCents,
     status: e.status,
     expiresAt: new Date(e.expiresAt),
   });

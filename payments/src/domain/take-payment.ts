@@ -73,7 +73,8 @@ async function beginAttempt(tx: PoolClient, deps: PaymentsDeps, req: PaymentRequ
     orderId: order.id,
     attemptNo,
     idempotencyKey: idempotencyKeyFor(order.id, attemptNo),
-    amountCents: order.priceCents,
+    // The total orders fixed when the order was created (k × unit price + buyer fee), nothing from the request.
+    amountCents: order.totalCents,
     currency: deps.currency,
     token: req.token,
   });

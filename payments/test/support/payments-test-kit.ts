@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Bus, type Consumer, type Pool, type Queryable } from '@ticketing/common';
+import {
+  buildEventHeaders,
+  createLogger,
+  ensureStreams,
+  priceOrder,
+  startConsumers,
+  startOutboxRelay,
+  type Bus,
+  type Consumer,
+  type EventSubject,
+  type OrderCreatedEvent,
+  type Pool,
+  type Queryable,
+} from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestBus, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
@@ -19,20 +32,64 @@ export function paymentsTestApp(pool: Pool, gateway: PaymentGateway, opts: { now
   return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, gateway, currency: opts.currency, now: opts.now });
 }
 
-/** Puts an order straight into the replica through the data layer, as if its order.created had been applied. */
+/** The orders service's default rates (BUYER_FEE_PERCENT 10, SELLER_FEE_PERCENT 5): fixtures price orders as it would. */
+export const FEE_RATES = { buyerFeePercent: 10, sellerFeePercent: 5 };
+
+/**
+ * Puts an order straight into the replica through the data layer, as if its order.created had been applied. Priced as
+ * orders prices it (quantity × unit price + 10 % buyer fee) unless the fields are given; default 2 × 10.00 + 2.00 = 22.00.
+ */
 export async function seedOrder(db: Queryable, over: Partial<ReplicaOrder> = {}): Promise<ReplicaOrder> {
+  const price = priceOrder(over.unitPriceCents ?? 1000, over.quantity ?? 2, FEE_RATES);
   const order: ReplicaOrder = {
     id: randomUUID(),
     version: 0,
     userId: randomUUID(),
-    ticketId: randomUUID(),
-    priceCents: 1999,
+    listingId: randomUUID(),
+    eventId: randomUUID(),
+    sellerId: randomUUID(),
+    quantity: price.quantity,
+    unitPriceCents: price.unitPriceCents,
+    buyerFeeCents: price.buyerFeeCents,
+    sellerFeeCents: price.sellerFeeCents,
+    totalCents: price.totalCents,
     status: 'created',
     expiresAt: new Date(Date.now() + 15 * 60_000),
     ...over,
   };
   await insertOrder(db, order);
   return order;
+}
+
+/** An order.created v2 as orders publishes it: k tickets of one listing, priced with FEE_RATES; default 2 × 12.75. */
+export function orderCreatedEvent(over: Partial<OrderCreatedEvent> & { unitPriceCents?: number; quantity?: number } = {}): OrderCreatedEvent {
+  const price = priceOrder(over.unitPriceCents ?? 1275, over.quantity ?? 2, FEE_RATES);
+  return {
+    id: randomUUID(),
+    version: 0,
+    status: 'created',
+    userId: randomUUID(),
+    listingId: randomUUID(),
+    eventId: randomUUID(),
+    sellerId: randomUUID(),
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    tickets: Array.from({ length: price.quantity }, (_, i) => ({ id: randomUUID(), seat: String(11 + i) })),
+    quantity: price.quantity,
+    unitPriceCents: price.unitPriceCents,
+    buyerFeeCents: price.buyerFeeCents,
+    sellerFeeCents: price.sellerFeeCents,
+    totalCents: price.totalCents,
+    ...over,
+  };
+}
+
+/**
+ * Publishes a message body exactly as given, unvalidated: what a process of the previous version put on the stream
+ * (publishTestEvent validates, and so would already upcast an old payload before it reached the wire).
+ */
+export async function publishRawEvent(bus: Bus, subject: EventSubject, body: unknown, eventId: string = randomUUID()): Promise<string> {
+  await bus.js.publish(bus.subject(subject), JSON.stringify(body), { msgID: eventId, headers: buildEventHeaders({ eventId, subject, occurredAt: new Date() }) });
+  return eventId;
 }
 
 export async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
