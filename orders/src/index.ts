@@ -1,6 +1,6 @@
 import { runService } from '@ticketing/common';
 import { buildApp } from './app';
-import { ordersService } from './config';
+import { orderRulesFrom, ordersService } from './config';
 import { ORDERS_CONSUMERS, ORDERS_STREAMS } from './events/consumers';
 import { ORDERS_MIGRATIONS } from './migrations';
 
@@ -16,9 +16,9 @@ runService({
         logger,
         health,
         jwtPublicKey: config.JWT_PUBLIC_KEY,
-        orderExpirationSeconds: config.ORDER_EXPIRATION_SECONDS,
+        rules: orderRulesFrom(config),
         production: config.NODE_ENV === 'production',
       }),
-    describe: { holdSeconds: config.ORDER_EXPIRATION_SECONDS },
+    describe: { ...orderRulesFrom(config) },
   }),
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Pool, type Queryable } from '@ticketing/common';
+import { applyCatalogEvent, createLogger, type CatalogEventPayload, type ListingChangedEvent, type Pool, type Queryable } from '@ticketing/common';
 import { createTestDatabase, startEventHarness as startServiceEventHarness, testKeys, type EventHarness, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
+import { DEFAULT_ORDER_RULES, type FairHoldRules, type OrderRules } from '../src/config';
+import { applyListingChanged } from '../src/domain/listings-replica';
 import { ORDERS_MIGRATIONS } from '../src/migrations';
-import { insertTicket, type TicketRow } from '../src/data/tickets.data';
 import { ORDERS_CONSUMERS, ORDERS_STREAMS } from '../src/events/consumers';
 
 export { outboxEvents, type EventHarness, type OutboxEvent } from '@ticketing/common/testing';
@@ -14,16 +15,84 @@ export function createOrdersTestDatabase(): Promise<TestDatabase> {
   return createTestDatabase(ORDERS_MIGRATIONS, 'orders');
 }
 
-export function ordersTestApp(pool: Pool, opts: { orderExpirationSeconds?: number } = {}) {
-  return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, orderExpirationSeconds: opts.orderExpirationSeconds ?? 900 });
+export interface RuleOverrides {
+  holdSeconds?: number;
+  fees?: OrderRules['fees'];
+  fairHolds?: Partial<FairHoldRules>;
 }
 
-/** Puts a listing straight into the replica, as if its ticket.created had been applied. */
-export async function seedTicket(db: Queryable, over: Partial<TicketRow> = {}): Promise<TicketRow> {
-  const ticket: TicketRow = { id: randomUUID(), title: 'Nina Simone tribute, row F', priceCents: 2500, userId: randomUUID(), version: 0, ...over };
-  await insertTicket(db, ticket);
-  return ticket;
+export function testRules(over: RuleOverrides = {}): OrderRules {
+  return {
+    holdSeconds: over.holdSeconds ?? DEFAULT_ORDER_RULES.holdSeconds,
+    fees: over.fees ?? DEFAULT_ORDER_RULES.fees,
+    fairHolds: { ...DEFAULT_ORDER_RULES.fairHolds, ...over.fairHolds },
+  };
 }
+
+export function ordersTestApp(pool: Pool, over: RuleOverrides = {}) {
+  return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, rules: testRules(over) });
+}
+
+/** A catalogue event (scheduled, a year away unless told) as event.scheduled would bring it. */
+export function catalogEvent(over: Partial<CatalogEventPayload> = {}): CatalogEventPayload {
+  return {
+    id: randomUUID(),
+    version: 0,
+    name: 'Fado night at the docks',
+    category: 'concert',
+    venue: { name: 'Docks hall', city: 'Lisbon', country: 'PT' },
+    timeZone: 'Europe/Lisbon',
+    startsAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    status: 'scheduled',
+    ...over,
+  };
+}
+
+export async function seedEvent(db: Queryable, over: Partial<CatalogEventPayload> = {}): Promise<CatalogEventPayload> {
+  const event = catalogEvent(over);
+  await applyCatalogEvent(db, event);
+  return event;
+}
+
+export interface ListingSpec extends Partial<Omit<ListingChangedEvent, 'tickets'>> {
+  /** Seat labels (numbered seats), in seat order; or */
+  seats?: string[];
+  /** a number of unnumbered tickets. Default: 4 seats A1–A4. */
+  quantity?: number;
+}
+
+/** A listing.changed snapshot (every ticket available) as tickets would publish it. */
+export function listingSnapshot(spec: ListingSpec = {}): ListingChangedEvent {
+  const { seats, quantity, ...over } = spec;
+  const labels: Array<string | null> = seats ?? (quantity ? Array.from({ length: quantity }, () => null) : ['A1', 'A2', 'A3', 'A4']);
+  return {
+    id: randomUUID(),
+    eventId: randomUUID(),
+    sellerId: randomUUID(),
+    version: 0,
+    status: 'active',
+    section: 'Block 512',
+    row: 'F',
+    priceCents: 2500,
+    faceValueCents: 2500,
+    split: 'any',
+    delivery: 'later',
+    available: labels.length,
+    tickets: labels.map((seat) => ({ id: randomUUID(), seat, status: 'available' as const })),
+    ...over,
+  };
+}
+
+/** Puts a listing (and, unless its event is given and known, a fresh open event) straight into the replicas. */
+export async function seedListing(db: Queryable, spec: ListingSpec = {}): Promise<ListingChangedEvent> {
+  const eventId = spec.eventId ?? (await seedEvent(db)).id;
+  const listing = listingSnapshot({ ...spec, eventId });
+  await applyListingChanged(db, listing);
+  return listing;
+}
+
+/** Seats 1..n of a row, as labels. */
+export const seatsOf = (n: number, prefix = 'F') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
 /** orders wired as runService wires it (its consumers and outbox relay), on a database and bus namespace of its own. */
 export function startEventHarness(opts: { prepareDatabase?: (db: TestDatabase) => Promise<void> } = {}): Promise<EventHarness> {

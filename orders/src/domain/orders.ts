@@ -1,68 +1,23 @@
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  isPgError,
-  NotFoundError,
-  PG_UNIQUE_VIOLATION,
-  withTransaction,
-  type Pool,
-  type Queryable,
-} from '@ticketing/common';
-import { randomUUID } from 'node:crypto';
-import { findTicket } from '../data/tickets.data';
-import {
-  cancelExpiredOrders,
-  cancelOrderIfIn,
-  findOrder,
-  insertOrder,
-  listOrdersOfUser,
-  ONE_ACTIVE_ORDER_PER_TICKET,
-  type ExpiredScope,
-  type OrderRow,
-} from '../data/orders.data';
-import { recordOrderCancelled, recordOrderCreated } from './order-events';
+import { ConflictError, ForbiddenError, NotFoundError, withTransaction, type Pool, type Queryable } from '@ticketing/common';
+import { cancelExpiredOrders, cancelOrderIfIn, findOrder, listOrdersOfUser, type ExpiredScope, type OrderRow } from '../data/orders.data';
+import type { OrderCursor } from './order-cursor';
+import { recordOrderCancelled } from './order-events';
 
 /** What routes answer with: the row as the domain returns it. */
 export type { OrderRow } from '../data/orders.data';
 
-/**
- * Buying holds a ticket. Exclusivity is the database's job (a partial unique index), never a read-then-write here:
- * whichever insert commits first wins and every other buyer's insert fails with a unique violation → 409.
- */
-export async function placeOrder(pool: Pool, req: { buyerId: string; ticketId: string; holdSeconds: number }): Promise<OrderRow> {
-  return withTransaction(pool, async (tx) => {
-    const ticket = await findTicket(tx, req.ticketId);
-    if (!ticket) throw new NotFoundError('Ticket not found (a ticket listed moments ago can take a moment to become orderable)');
-    if (ticket.userId === req.buyerId) throw new BadRequestError('You cannot order your own ticket', 'ticketId');
-    // A hold past its expiry ends here, in the transaction that takes the ticket, so the ticket is orderable again
-    // on time even when the expiration service is late or down (invariant 2).
-    await cancelExpired(tx, { ticketId: ticket.id });
-    try {
-      const order = await insertOrder(tx, {
-        id: randomUUID(),
-        userId: req.buyerId,
-        ticketId: ticket.id,
-        priceCents: ticket.priceCents,
-        holdSeconds: req.holdSeconds,
-      });
-      await recordOrderCreated(tx, order);
-      return order;
-    } catch (err) {
-      if (isPgError(err, PG_UNIQUE_VIOLATION, ONE_ACTIVE_ORDER_PER_TICKET)) {
-        throw new ConflictError('This ticket is held by another order or already sold', 'ticketId');
-      }
-      throw err;
-    }
-  });
-}
-
-/** The caller's orders, newest first, with any hold that has run out shown (and recorded) as cancelled. */
-export async function listOrders(pool: Pool, userId: string): Promise<OrderRow[]> {
-  const orders = await listOrdersOfUser(pool, userId);
-  if (!orders.some(isPastExpiry)) return orders;
-  await withTransaction(pool, (tx) => cancelExpired(tx, { userId }));
-  return listOrdersOfUser(pool, userId);
+/** A page of the caller's orders, newest first, with any hold that has run out shown (and recorded) as cancelled. */
+export async function listOrders(pool: Pool, userId: string, page: { limit: number; after?: OrderCursor }): Promise<{ orders: OrderRow[]; next: OrderCursor | null }> {
+  // One more than asked tells whether another page follows.
+  const query = { limit: page.limit + 1, after: page.after };
+  let orders = await listOrdersOfUser(pool, userId, query);
+  if (orders.some(isPastExpiry)) {
+    await withTransaction(pool, (tx) => cancelExpired(tx, { userId }));
+    orders = await listOrdersOfUser(pool, userId, query);
+  }
+  const shown = orders.slice(0, page.limit);
+  const last = shown[shown.length - 1];
+  return { orders: shown, next: orders.length > page.limit && last ? { createdAtMicros: last.createdAtMicros, id: last.id } : null };
 }
 
 /** One of the caller's orders; a hold that has run out is cancelled (with its event) before it is shown. */
@@ -77,6 +32,8 @@ export async function getOrder(pool: Pool, req: { userId: string; orderId: strin
 /** The buyer gives up the hold. Cancelling an already cancelled order changes nothing and publishes nothing. */
 export async function cancelOrder(pool: Pool, req: { userId: string; orderId: string }): Promise<void> {
   await withTransaction(pool, async (tx) => {
+    // A hold already past its expiry lapsed: it is recorded as expired, not as the buyer's cancellation.
+    await cancelExpired(tx, { orderId: req.orderId });
     const cancelled = await cancelOrderIfIn(tx, req.orderId, ['created', 'awaiting:payment'], 'cancelled', req.userId);
     if (cancelled) {
       await recordOrderCancelled(tx, cancelled);
@@ -96,12 +53,13 @@ export async function expireOrder(tx: Queryable, orderId: string): Promise<Order
   return cancelled;
 }
 
-function isPastExpiry(order: OrderRow): boolean {
-  return order.status === 'created' && order.expiresAt.getTime() <= Date.now();
+/** Cancels (reason expired, with order.cancelled) every hold in scope that ran out. */
+export async function cancelExpired(tx: Queryable, scope: ExpiredScope): Promise<void> {
+  for (const expired of await cancelExpiredOrders(tx, scope)) await recordOrderCancelled(tx, expired);
 }
 
-async function cancelExpired(tx: Queryable, scope: ExpiredScope): Promise<void> {
-  for (const expired of await cancelExpiredOrders(tx, scope)) await recordOrderCancelled(tx, expired);
+function isPastExpiry(order: OrderRow): boolean {
+  return order.status === 'created' && order.expiresAt.getTime() <= Date.now();
 }
 
 function assertOwner(order: OrderRow | undefined, userId: string): asserts order is OrderRow {

@@ -1,0 +1,111 @@
+import {
+  BadRequestError,
+  buyableQuantities,
+  canBuy,
+  ConflictError,
+  eventClosedReason,
+  findCatalogEvent,
+  isPgError,
+  NotFoundError,
+  PG_UNIQUE_VIOLATION,
+  priceOrder,
+  withTransaction,
+  type Pool,
+  type SplitRule,
+} from '@ticketing/common';
+import { randomUUID } from 'node:crypto';
+import type { OrderRules } from '../config';
+import { listingTickets, lockListing } from '../data/listings.data';
+import { insertOrder, ONE_ACTIVE_ORDER_PER_TICKET, type OrderRow } from '../data/orders.data';
+import { assertMayHold } from './fair-holds';
+import { cancelExpired } from './orders';
+import { recordOrderCreated } from './order-events';
+import { pickTickets } from './seat-picking';
+
+/** Advisory locks of orders' buyers live in their own key space (the two-key form, first key this number). */
+const BUYER_LOCK_SPACE = 1_600;
+
+const LISTING_NOT_FOUND = 'Listing not found (a listing created moments ago can take a moment to become orderable)';
+
+/**
+ * Buying k tickets of a listing, in ONE transaction (docs/services/orders.md "Placing an order"). The buyer's
+ * advisory lock serialises one buyer's requests (fair holds count them one after the other); the listing's row lock
+ * serialises orders on one listing (each picks from what the previous one left, so the rest always satisfies the
+ * split rule). The partial unique index on order_tickets stays the final arbiter of invariant 1: should two orders
+ * ever take one ticket, the second insert fails and its buyer gets 409, not a double sale.
+ */
+export async function placeOrder(pool: Pool, rules: OrderRules, req: { buyerId: string; listingId: string; quantity: number }): Promise<OrderRow> {
+  return withTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUYER_LOCK_SPACE, req.buyerId]);
+    const listing = await lockListing(tx, req.listingId);
+    if (!listing) throw new NotFoundError(LISTING_NOT_FOUND);
+    if (listing.sellerId === req.buyerId) throw new BadRequestError('You cannot order tickets from your own listing', 'listingId');
+    assertQuantityEverSellable(listing.split, req.quantity);
+    const event = await findCatalogEvent(tx, listing.eventId);
+    // tickets only lists for events it knows; orders not knowing it yet is the replica catching up.
+    if (!event) throw new NotFoundError(LISTING_NOT_FOUND);
+    const closed = eventClosedReason(event);
+    if (closed) throw new ConflictError(closed);
+    if (listing.status !== 'active') {
+      throw new ConflictError(listing.status === 'sold' ? 'This listing is sold out' : 'This listing has been withdrawn by its seller');
+    }
+
+    // A hold past its expiry ends here, in the transaction that takes the tickets, so they are orderable again on
+    // time even when the expiration service is late or down (invariant 3).
+    await cancelExpired(tx, { listingId: listing.id });
+    await assertMayHold(tx, rules.fairHolds, req);
+
+    const tickets = await listingTickets(tx, listing.id);
+    const free = tickets.filter((t) => t.free).length;
+    assertQuantitySellableNow(listing.split, free, req.quantity);
+    const picked = pickTickets(tickets, req.quantity)!;
+
+    const price = priceOrder(listing.priceCents, req.quantity, rules.fees);
+    try {
+      const order = await insertOrder(tx, {
+        id: randomUUID(),
+        userId: req.buyerId,
+        listingId: listing.id,
+        eventId: listing.eventId,
+        sellerId: listing.sellerId,
+        section: listing.section,
+        row: listing.row,
+        quantity: req.quantity,
+        unitPriceCents: price.unitPriceCents,
+        buyerFeeCents: price.buyerFeeCents,
+        sellerFeeCents: price.sellerFeeCents,
+        totalCents: price.totalCents,
+        holdSeconds: rules.holdSeconds,
+        tickets: picked,
+      });
+      await recordOrderCreated(tx, order);
+      return order;
+    } catch (err) {
+      if (isPgError(err, PG_UNIQUE_VIOLATION, ONE_ACTIVE_ORDER_PER_TICKET)) {
+        throw new ConflictError('These tickets were just taken by another order; try again', 'quantity');
+      }
+      throw err;
+    }
+  });
+}
+
+/** A quantity the listing's split rule can never sell (pairs only, odd k) is bad input, whatever is left. */
+function assertQuantityEverSellable(split: SplitRule, k: number): void {
+  if (split === 'even' && k % 2 !== 0) throw new BadRequestError('This listing sells tickets in pairs: choose an even quantity', 'quantity');
+}
+
+function assertQuantitySellableNow(split: SplitRule, free: number, k: number): void {
+  if (free === 0) throw new ConflictError('No tickets left: every ticket of this listing is held or sold', 'quantity');
+  if (k > free) throw new ConflictError(`Only ${free} ticket${free === 1 ? '' : 's'} left`, 'quantity');
+  if (canBuy(split, free, k)) return;
+  const ks = buyableQuantities(split, free);
+  const why = split === 'all' ? 'only all remaining tickets together' : split === 'no-single' ? 'without leaving a single ticket' : 'in pairs';
+  throw new ConflictError(`With ${free} tickets left this listing sells ${why}: you can order ${orList(ks)}`, 'quantity');
+}
+
+function orList(ks: number[]): string {
+  if (ks.length === 0) return 'none now';
+  if (ks.length === 1) return `${ks[0]}`;
+  return `${ks.slice(0, -1).join(', ')} or ${ks[ks.length - 1]}`;
+}
+
