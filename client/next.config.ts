@@ -17,8 +17,9 @@ export default function config(phase: string): NextConfig {
       if (phase !== PHASE_DEVELOPMENT_SERVER) return [];
       return [
         { source: '/api/users/:path*', destination: `${urls.auth}/api/users/:path*` },
+        { source: '/api/listings/:path*', destination: `${urls.tickets}/api/listings/:path*` },
+        { source: '/api/listings', destination: `${urls.tickets}/api/listings` },
         { source: '/api/tickets/:path*', destination: `${urls.tickets}/api/tickets/:path*` },
-        { source: '/api/tickets', destination: `${urls.tickets}/api/tickets` },
         { source: '/api/orders/:path*', destination: `${urls.orders}/api/orders/:path*` },
         { source: '/api/orders', destination: `${urls.orders}/api/orders` },
         { source: '/api/payments/:path*', destination: `${urls.payments}/api/payments/:path*` },

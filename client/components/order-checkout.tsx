@@ -26,6 +26,13 @@ function paymentProblem(failure: ApiFailure): string {
   return firstMessage(failure);
 }
 
+function cancelledTitle(order: Order, paid: boolean, remainingMs: number): string {
+  if (order.reason === 'event_cancelled') return 'The event was cancelled';
+  if (paid) return 'Payment refunded';
+  if (order.reason === 'expired' || (order.reason === null && remainingMs <= 0)) return 'Your hold has expired';
+  return 'Order cancelled';
+}
+
 export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheckoutProps) {
   const [order, setOrder] = useState(initialOrder);
   const [now, setNow] = useState(serverNow);
@@ -38,6 +45,7 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
   const remainingMs = expiresAt - now;
   const holding = order.status === 'created';
   const expired = holding && remainingMs <= 0 && !paid;
+  const eventHref = order.event ? `/events/${order.event.id}` : null;
 
   // Then the browser's clock. Not corrected by serverNow: a page restored from the router cache on Back carries an
   // old serverNow, which would skew the countdown by however long ago that was.
@@ -113,7 +121,7 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
       {order.status === 'complete' && (
         <div className="notice notice-success" role="status">
           <p className="notice-title">Order complete</p>
-          <p>Payment received. The ticket is yours.</p>
+          <p>Payment received. {order.quantity === 1 ? 'The ticket is yours.' : 'The tickets are yours.'}</p>
           <p>
             <Link href="/orders">See all your orders</Link>
           </p>
@@ -122,12 +130,14 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
 
       {order.status === 'cancelled' && (
         <div className="notice" role="status">
-          <p className="notice-title">{paid ? 'Payment refunded' : remainingMs <= 0 ? 'Your hold has expired' : 'Order cancelled'}</p>
+          <p className="notice-title">{cancelledTitle(order, paid, remainingMs)}</p>
           <p>
             {paid
               ? 'The hold ended before your payment was confirmed, so the charge is refunded in full.'
-              : 'The ticket went back on sale.'}{' '}
-            <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link>
+              : order.quantity === 1
+                ? 'The ticket went back on sale.'
+                : 'The tickets went back on sale.'}{' '}
+            {eventHref && <Link href={eventHref}>See the event’s tickets</Link>}
           </p>
         </div>
       )}
@@ -143,7 +153,8 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
         <div className="notice notice-warning" role="status">
           <p className="notice-title">Your hold has expired</p>
           <p>
-            You didn’t pay in time, so the ticket went back on sale. <Link href={`/tickets/${order.ticket.id}`}>See if it’s still available</Link>.
+            You didn’t pay in time, so {order.quantity === 1 ? 'the ticket' : 'the tickets'} went back on sale.{' '}
+            {eventHref && <Link href={eventHref}>See what is still available</Link>}
           </p>
         </div>
       )}
@@ -158,12 +169,12 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
         <>
           <Countdown remainingMs={remainingMs} totalMs={expiresAt - Date.parse(order.createdAt)} />
           {stripeKey ? (
-            <StripeCardForm publishableKey={stripeKey} busy={paying} onToken={pay} amount={order.ticket.price} />
+            <StripeCardForm publishableKey={stripeKey} busy={paying} onToken={pay} amount={order.total} />
           ) : (
-            <TestCardForm busy={paying} onToken={pay} amount={order.ticket.price} failure={failure} />
+            <TestCardForm busy={paying} onToken={pay} amount={order.total} failure={failure} />
           )}
           <button type="button" className="button button-ghost button-block" onClick={cancel} disabled={cancelling || paying}>
-            {cancelling ? 'Cancelling…' : 'Cancel and release the ticket'}
+            {cancelling ? 'Cancelling…' : order.quantity === 1 ? 'Cancel and release the ticket' : 'Cancel and release the tickets'}
           </button>
         </>
       )}

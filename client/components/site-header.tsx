@@ -20,7 +20,6 @@ export async function SiteHeader() {
         </Link>
         <nav aria-label="Main" className="nav">
           <NavLink href="/">Events</NavLink>
-          <NavLink href="/tickets">Tickets</NavLink>
           <NavLink href="/sell">Sell</NavLink>
           {user && <NavLink href="/listings">My listings</NavLink>}
           {user && <NavLink href="/orders">My orders</NavLink>}

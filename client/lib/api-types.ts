@@ -6,33 +6,100 @@ export interface User {
   roles: string[];
 }
 
-export type TicketStatus = 'available' | 'reserved' | 'sold';
+/** One admission in a listing; to anyone but the seller only the available ones, without status. */
+export type TicketStatus = 'available' | 'held' | 'sold' | 'withdrawn';
 
-export interface Ticket {
+export interface ListingTicket {
   id: string;
-  title: string;
-  price: number;
-  userId: string;
-  status: TicketStatus;
-  orderId: string | null;
-  version: number;
-  createdAt: string;
+  seat: string | null;
+  status?: TicketStatus;
+  delivered?: boolean;
 }
 
-export interface TicketPage {
-  tickets: Ticket[];
+export type SplitRule = 'any' | 'even' | 'all' | 'no-single';
+export type DeliveryMethod = 'instant' | 'later';
+export type ListingStatus = 'active' | 'sold' | 'withdrawn';
+
+/** What a listing or an order carries of its event (null when the service has not learned of it yet). */
+export interface EventBrief {
+  id: string;
+  name: string;
+  startsAt: string;
+  timeZone: string;
+  venue: { name: string; city: string; country: string };
+}
+
+/** What one seller offers for one event: tickets of one section (and row) at one price per ticket. */
+export interface Listing {
+  id: string;
+  eventId: string;
+  sellerId: string;
+  event: EventBrief | null;
+  section: string;
+  row: string | null;
+  price: number;
+  faceValue: number;
+  split: SplitRule;
+  delivery: DeliveryMethod;
+  /** Every ticket of the listing; `available` of them are on sale. */
+  quantity: number;
+  available: number;
+  /** The k a buyer may order now (empty unless the listing is active). */
+  buyableQuantities: number[];
+  status: ListingStatus;
+  version: number;
+  createdAt: string;
+  tickets: ListingTicket[];
+}
+
+export interface ListingPage {
+  listings: Listing[];
   nextCursor: string | null;
+}
+
+/** GET /api/listings/terms: what a seller may list. */
+export interface ListingTerms {
+  maxMarkupPercent: number | null;
+  maxTicketsPerListing: number;
+  splits: SplitRule[];
+  deliveries: DeliveryMethod[];
+}
+
+/** GET /api/orders/fees. */
+export interface FeeTerms {
+  buyerFeePercent: number;
+  sellerFeePercent: number;
+  rounding: string;
 }
 
 export type OrderStatus = 'created' | 'cancelled' | 'awaiting:payment' | 'complete';
 
+export type CancelReason = 'cancelled' | 'expired' | 'payment_rejected' | 'event_cancelled' | 'not_delivered';
+
+/** k tickets of one listing, held together until expiresAt; prices and fees fixed when it was created. */
 export interface Order {
   id: string;
   status: OrderStatus;
+  reason: CancelReason | null;
   userId: string;
+  listingId: string;
+  sellerId?: string;
+  event: EventBrief | null;
+  section: string;
+  row: string | null;
+  tickets: { id: string; seat: string | null }[];
+  quantity: number;
+  unitPrice: number;
+  buyerFee: number;
+  total: number;
   expiresAt: string;
-  ticket: { id: string; title: string; price: number };
+  delivery: { status: 'pending' | 'delivered'; deadline: string | null };
   createdAt: string;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  nextCursor: string | null;
 }
 
 export interface Payment {

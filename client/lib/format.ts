@@ -1,4 +1,4 @@
-import type { OrderStatus, TicketStatus } from './api-types';
+import type { ListingStatus, OrderStatus, TicketStatus } from './api-types';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
@@ -15,9 +15,21 @@ export function formatUtc(iso: string): string {
 
 export const TICKET_STATUS_LABEL: Record<TicketStatus, string> = {
   available: 'Available',
-  reserved: 'On hold',
+  held: 'On hold',
   sold: 'Sold',
+  withdrawn: 'Withdrawn',
 };
+
+export const LISTING_STATUS_LABEL: Record<ListingStatus, string> = {
+  active: 'On sale',
+  sold: 'Sold out',
+  withdrawn: 'Withdrawn',
+};
+
+/** "1 ticket", "4 tickets". */
+export function ticketsCount(n: number): string {
+  return `${n} ${n === 1 ? 'ticket' : 'tickets'}`;
+}
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   created: 'Awaiting payment',

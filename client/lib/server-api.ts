@@ -1,7 +1,7 @@
 import { cache } from 'react';
 import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
-import type { ApiResult, CatalogEvent, EventPage, Ticket, User } from './api-types';
+import type { ApiResult, CatalogEvent, EventPage, FeeTerms, Listing, ListingPage, ListingTerms, User } from './api-types';
 import { failureFrom, unreachable } from './api-errors';
 import { serviceBaseUrl, type ServiceName } from './service-urls';
 
@@ -64,8 +64,21 @@ export function browseEvents(query: Record<string, string>): Promise<ApiResult<E
   return serverGet<EventPage>('catalog', `/api/events?${new URLSearchParams(query)}`);
 }
 
-export function getTicket(id: string): Promise<ApiResult<Ticket>> {
-  return serverGet<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`);
+export function getListing(id: string): Promise<ApiResult<Listing>> {
+  return serverGet<Listing>('tickets', `/api/listings/${encodeURIComponent(id)}`);
+}
+
+/** GET /api/listings with the query as given (eventId and quantity, or sellerId; limit, cursor). */
+export function findListings(query: Record<string, string>): Promise<ApiResult<ListingPage>> {
+  return serverGet<ListingPage>('tickets', `/api/listings?${new URLSearchParams(query)}`);
+}
+
+export function feeTerms(): Promise<ApiResult<FeeTerms>> {
+  return serverGet<FeeTerms>('orders', '/api/orders/fees');
+}
+
+export function listingTerms(): Promise<ApiResult<ListingTerms>> {
+  return serverGet<ListingTerms>('tickets', '/api/listings/terms');
 }
 
 /**

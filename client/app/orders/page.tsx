@@ -2,21 +2,22 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ApiErrorPanel } from '@/components/api-error-panel';
-import { LocalTime } from '@/components/local-time';
-import { OrderStatusBadge } from '@/components/status-badge';
-import type { Order } from '@/lib/api-types';
-import { formatPrice } from '@/lib/format';
+import { OrderList } from '@/components/order-list';
+import type { OrderPage } from '@/lib/api-types';
+import { orderDisplay } from '@/lib/orders';
 import { serverGet } from '@/lib/server-api';
 
 export const metadata: Metadata = { title: 'My orders' };
 
+const PAGE_SIZE = '20';
+
 export default async function OrdersPage() {
-  const result = await serverGet<Order[]>('orders', '/api/orders');
+  const result = await serverGet<OrderPage>('orders', `/api/orders?limit=${PAGE_SIZE}`);
   if (!result.ok) {
     if (result.status === 401) redirect('/signin?next=/orders');
     return <ApiErrorPanel failure={result} title="Your orders could not be loaded" />;
   }
-  const orders = result.data;
+  const { orders, nextCursor } = result.data;
   return (
     <>
       <h1>My orders</h1>
@@ -28,20 +29,7 @@ export default async function OrdersPage() {
           </Link>
         </div>
       ) : (
-        <ul className="rows" aria-label="Orders">
-          {orders.map((order) => (
-            <li key={order.id} className="row">
-              <Link href={`/orders/${order.id}`} className="row-title">
-                {order.ticket.title}
-              </Link>
-              <span className="row-price">{formatPrice(order.ticket.price)}</span>
-              <span className="row-meta">
-                Ordered <LocalTime iso={order.createdAt} />
-              </span>
-              <OrderStatusBadge status={order.status} />
-            </li>
-          ))}
-        </ul>
+        <OrderList initial={orders.map((o) => ({ ...o, display: orderDisplay(o) }))} initialCursor={nextCursor} pageSize={PAGE_SIZE} />
       )}
     </>
   );

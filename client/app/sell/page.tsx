@@ -1,17 +1,25 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { TicketForm } from '@/components/ticket-form';
-import { currentUser } from '@/lib/server-api';
+import { SellForm } from '@/components/sell/sell-form';
+import { eventView } from '@/lib/events';
+import { searchParam } from '@/lib/format';
+import { currentUser, feeTerms, getEvent, listingTerms } from '@/lib/server-api';
 
-export const metadata: Metadata = { title: 'Sell a ticket' };
+export const metadata: Metadata = { title: 'Sell tickets' };
 
-export default async function SellPage() {
-  if (!(await currentUser())) redirect('/signin?next=/sell');
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SellPage({ searchParams }: Props) {
+  const eventId = searchParam((await searchParams).eventId);
+  if (!(await currentUser())) redirect(`/signin?next=${encodeURIComponent(eventId ? `/sell?eventId=${eventId}` : '/sell')}`);
+  const [terms, fees, event] = await Promise.all([listingTerms(), feeTerms(), eventId ? getEvent(eventId) : null]);
+  // An event from the event page's "Sell tickets" link starts picked, when it can still be sold for.
+  const initial = event?.ok && event.data.status === 'scheduled' ? eventView(event.data) : null;
   return (
-    <div className="narrow">
-      <h1>Sell a ticket</h1>
-      <p className="lead">Buyers see it at once. While someone is paying for it, it is held for them and cannot be edited.</p>
-      <TicketForm />
-    </div>
+    <>
+      <h1>Sell tickets</h1>
+      <p className="lead">List the seats you can’t use. Buyers see them at once, and pay you after the event.</p>
+      <SellForm terms={terms.ok ? terms.data : null} fees={fees.ok ? fees.data : null} initialEvent={initial && !initial.display.over ? initial : null} />
+    </>
   );
 }

@@ -3,10 +3,22 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { DateBadge, EventArtwork } from '@/components/event-artwork';
+import { EventListings } from '@/components/listings/event-listings';
+import { QuantityFilter } from '@/components/listings/quantity-filter';
+import type { ApiResult, FeeTerms, ListingPage } from '@/lib/api-types';
 import { categoryLabel, countryName, eventView } from '@/lib/events';
-import { currentUser, getEvent } from '@/lib/server-api';
+import { searchParam } from '@/lib/format';
+import { currentUser, feeTerms, findListings, getEvent } from '@/lib/server-api';
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const PAGE_SIZE = '20';
+
+/** ?quantity= as the listings API takes it (1–100), or null for any number. */
+function wantedQuantity(text: string): number | null {
+  const n = Number(text);
+  return /^\d+$/.test(text) && n >= 1 && n <= 100 ? n : null;
+}
 
 /** Names longer than this are set smaller, so they fit in three lines rather than being cut. */
 const LONG_NAME = 48;
@@ -21,9 +33,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
-export default async function EventPage({ params }: Props) {
+export default async function EventPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const [result, user] = await Promise.all([getEvent(id), currentUser()]);
+  const wanted = wantedQuantity(searchParam((await searchParams).quantity));
+  const query: Record<string, string> = wanted === null ? { eventId: id, limit: PAGE_SIZE } : { eventId: id, quantity: String(wanted), limit: PAGE_SIZE };
+  const [result, user, listings, fees] = await Promise.all([getEvent(id), currentUser(), findListings(query), feeTerms()]);
   if (!result.ok) {
     if (result.status === 404) notFound();
     return <ApiErrorPanel failure={result} title="This event could not be loaded" action={{ href: '/', label: 'Back to events' }} />;
@@ -80,21 +94,8 @@ export default async function EventPage({ params }: Props) {
                 Find another event
               </Link>
             </div>
-          ) : event.summary.listings === 0 ? (
-            <div className="empty empty-compact">
-              <p className="empty-title">Listings for this event arrive soon.</p>
-              <p>Fans will be able to offer their tickets for it here. Until then, resale tickets are listed by title.</p>
-              <Link href="/tickets" className="button">
-                See tickets for sale
-              </Link>
-            </div>
           ) : (
-            <>
-              <p className="event-availability">{display.availability}</p>
-              <p>
-                {event.summary.listings} {event.summary.listings === 1 ? 'listing' : 'listings'} on sale. Their details appear here shortly.
-              </p>
-            </>
+            <Offers eventId={event.id} listings={listings} query={query} wanted={wanted} fees={fees.ok ? fees.data : null} userId={user?.id ?? null} />
           )}
         </section>
 
@@ -137,5 +138,51 @@ export default async function EventPage({ params }: Props) {
         </aside>
       </div>
     </article>
+  );
+}
+
+interface OffersProps {
+  eventId: string;
+  listings: ApiResult<ListingPage>;
+  query: Record<string, string>;
+  wanted: number | null;
+  fees: FeeTerms | null;
+  userId: string | null;
+}
+
+/** The listings area of an event on sale: the quantity filter, then its listings cheapest first, or why there are none. */
+function Offers({ eventId, listings, query, wanted, fees, userId }: OffersProps) {
+  const here = wanted === null ? `/events/${eventId}` : `/events/${eventId}?quantity=${wanted}`;
+  if (!listings.ok) return <ApiErrorPanel failure={listings} title="Listings could not be loaded" headingLevel={2} action={{ href: here, label: 'Try again' }} />;
+  const none = listings.data.listings.length === 0;
+  return (
+    <>
+      <QuantityFilter eventId={eventId} quantity={wanted} />
+      {none ? (
+        <div className="empty empty-compact">
+          {wanted === null ? (
+            <>
+              <p className="empty-title">No tickets on sale for this event yet.</p>
+              <p>Got tickets you can’t use? List them here for fans of this event.</p>
+            </>
+          ) : (
+            <>
+              <p className="empty-title">No listing can sell {wanted} tickets together right now.</p>
+              <p>
+                Try fewer, or <Link href={`/events/${eventId}`}>see every listing</Link>.
+              </p>
+            </>
+          )}
+          <Link href={`/sell?eventId=${eventId}`} className="button">
+            Sell tickets for this event
+          </Link>
+        </div>
+      ) : (
+        <>
+          <EventListings key={here} initial={listings.data} query={query} fees={fees} userId={userId} wanted={wanted} signInHref={`/signin?next=${encodeURIComponent(here)}`} />
+          {!fees && <p className="muted small">The service fee could not be loaded just now; checkout shows it before you pay.</p>}
+        </>
+      )}
+    </>
   );
 }

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { OrderCheckout } from '@/components/order-checkout';
+import { OrderSummary } from '@/components/order-summary';
 import type { Order } from '@/lib/api-types';
-import { formatPrice } from '@/lib/format';
+import { orderDisplay } from '@/lib/orders';
 import { serverGet, stripePublishableKey } from '@/lib/server-api';
 
 export const metadata: Metadata = { title: 'Your order' };
@@ -20,14 +20,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const order = result.data;
   return (
     <div className="order-layout">
-      <section className="card order-summary" aria-labelledby="order-title">
-        <p className="eyebrow">Order</p>
-        <h1 id="order-title">{order.ticket.title}</h1>
-        <p className="ticket-detail-price">{formatPrice(order.ticket.price)}</p>
-        <p className="muted">
-          <Link href={`/tickets/${order.ticket.id}`}>View the ticket</Link> · <Link href="/orders">All my orders</Link>
-        </p>
-      </section>
+      <OrderSummary order={order} display={orderDisplay(order)} />
       {/* serverNow lets the first client render match the server's HTML (no hydration mismatch on the countdown). */}
       <OrderCheckout initialOrder={order} serverNow={Date.now()} stripeKey={stripePublishableKey()} />
     </div>
