@@ -1,20 +1,24 @@
-import { runService } from '@ticketing/common';
+import { catalogEventsConsumer, runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { ticketsService } from './config';
 import { ordersConsumer } from './events/orders.consumer';
 import { TICKETS_MIGRATIONS } from './migrations';
-import { FirstPageCache } from './routes/first-page-cache';
 
 runService({
   identity: ticketsService,
   migrations: TICKETS_MIGRATIONS,
-  streams: ['TICKETS', 'ORDERS'],
-  compose: ({ config, pool, logger }) => {
-    const firstPageCache = new FirstPageCache();
-    return {
-      consumers: [ordersConsumer({ onTicketChange: () => firstPageCache.invalidate() })],
-      http: (health) =>
-        buildApp({ pool, logger, health, firstPageCache, jwtPublicKey: config.JWT_PUBLIC_KEY, production: config.NODE_ENV === 'production' }),
-    };
-  },
+  // LISTINGS carries what tickets publishes; TICKETS stays for the ticket.* events of issue 17 (and the old ones in it).
+  streams: ['LISTINGS', 'TICKETS', 'ORDERS', 'EVENTS'],
+  compose: ({ config, pool, logger }) => ({
+    consumers: [ordersConsumer(), catalogEventsConsumer()],
+    http: (health) =>
+      buildApp({
+        pool,
+        logger,
+        health,
+        rules: { maxMarkupPercent: config.MAX_MARKUP_PERCENT },
+        jwtPublicKey: config.JWT_PUBLIC_KEY,
+        production: config.NODE_ENV === 'production',
+      }),
+  }),
 });

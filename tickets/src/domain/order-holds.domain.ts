@@ -1,97 +1,132 @@
 import type { Logger, OrderCancelledEvent, OrderCompletedEvent, OrderCreatedEvent, PoolClient } from '@ticketing/common';
-import { hasNewerOrder, rememberOrder } from '../data/known-orders.data';
-import { lockTicket, setTicketHold, type TicketRow } from '../data/tickets.data';
-import { recordTicketUpdated } from './ticket-events';
+import { rememberOrder, ticketsWithNewerOrder } from '../data/known-orders.data';
+import { lockListing, type ListingRow } from '../data/listings.data';
+import { lockTickets, setTicketsState, type TicketRow } from '../data/tickets.data';
+import { recordListingChanged } from './listing-events';
 
 /**
- * How orders' events move a ticket's hold. Orders guarantees at most one active order per ticket, but its events for
- * DIFFERENT orders reach us in any order (each order is its own aggregate; failed deliveries come back later). So each
- * decision looks at what we know of every order of the ticket (known_orders), not at what arrived last:
+ * How orders' events move the holds on a listing's tickets. Orders guarantees at most one active order per ticket,
+ * but its events for DIFFERENT orders reach us in any order (each order is its own aggregate; failed deliveries come
+ * back later). So each decision looks at what we know of every order of the listing (known_orders, one row per order
+ * with its ticket ids), not at what arrived last. Decided per ticket of the order X:
  *
- *  - order.created X holds the ticket for X unless X already ended, the ticket is sold, or an order newer than X
- *    (one that expires later) was already seen for this ticket: orders creates a new order only after the previous
- *    one ended, so X is over even if its cancellation has not arrived yet.
- *  - order.cancelled X frees the ticket only if X is the order holding it.
- *  - order.completed X sells the ticket to X: a completed order was never cancelled, so no later order can exist.
+ *  | event             | the ticket is …                                  | outcome                                   |
+ *  |-------------------|--------------------------------------------------|-------------------------------------------|
+ *  | order.created X   | X already ended (cancelled/completed known)      | nothing, for every ticket of X            |
+ *  |                   | held by X                                        | nothing (a repeat)                        |
+ *  |                   | sold                                             | nothing (to X or another: sold is final)  |
+ *  |                   | named by an order seen that expires later than X | nothing: X ended before that one began    |
+ *  |                   | available, withdrawn, or held by an older order  | held by X (a withdrawal that crossed X in |
+ *  |                   |                                                  | flight loses: orders took it first; an    |
+ *  |                   |                                                  | older holder's cancellation is on its way)|
+ *  | order.cancelled X | X known completed                                | nothing (orders never cancels those)      |
+ *  |                   | held by X                                        | available, or withdrawn if the listing is |
+ *  |                   | anything else (another order's, sold, free)      | nothing: only the holder frees            |
+ *  | order.completed X | sold to X                                        | nothing (a repeat)                        |
+ *  |                   | sold to another order                            | nothing, logged as an error               |
+ *  |                   | held by X or an older order, available, withdrawn| sold to X: a completed order was never    |
+ *  |                   |                                                  | cancelled, so no newer order on it exists |
  *
- * Every handler locks the ticket row first, so two orders' events for one ticket (handled concurrently by the
- * consumer, which serialises per order only) decide one after the other. Each change bumps the version and writes
- * ticket.updated in the same transaction (the consumer's, which also records the event in the inbox).
+ * "Newer expires later" holds while ORDER_EXPIRATION_SECONDS is constant (docs/services/tickets.md).
+ *
+ * Every handler locks the listing row first, then its tickets in seat order: the seller's routes take the same
+ * listing lock, and the consumer's lane key is the listing id, so two batches never lock in opposite orders. However
+ * many tickets move, the listing's version goes up once and one listing.changed is written, in the consumer's
+ * transaction (which also records the event in the inbox).
  */
 
-export type HoldOutcome = 'held' | 'freed' | 'sold' | 'unchanged' | 'unknown-ticket';
+export type HoldOutcome = 'held' | 'freed' | 'sold' | 'unchanged' | 'unknown-listing';
 
 interface HoldContext {
   tx: PoolClient;
   logger: Logger;
 }
 
-async function changeHold(ctx: HoldContext, ticket: TicketRow, status: TicketRow['status'], orderId: string | null): Promise<void> {
-  const updated = await setTicketHold(ctx.tx, ticket.id, status, orderId);
-  await recordTicketUpdated(ctx.tx, updated);
+interface Locked {
+  listing: ListingRow;
+  tickets: TicketRow[];
 }
 
-/** Tickets owns tickets: an order for a ticket we never had is garbage, not something to wait for. */
-async function lockOrReport(ctx: HoldContext, ticketId: string, orderId: string, subject: string): Promise<TicketRow | null> {
-  const ticket = await lockTicket(ctx.tx, ticketId);
-  if (!ticket) ctx.logger.error({ ticketId, orderId }, `${subject} for a ticket that does not exist; ignored`);
-  return ticket;
+/** Tickets owns listings: an order for a listing or ticket we never had is garbage, not something to wait for. */
+async function lockOrReport(ctx: HoldContext, listingId: string, ticketIds: string[], orderId: string, subject: string): Promise<Locked | null> {
+  const listing = await lockListing(ctx.tx, listingId);
+  if (!listing) {
+    ctx.logger.error({ listingId, orderId }, `${subject} for a listing that does not exist; ignored`);
+    return null;
+  }
+  const tickets = await lockTickets(ctx.tx, listingId, ticketIds);
+  if (tickets.length !== ticketIds.length) {
+    const found = new Set(tickets.map((t) => t.id));
+    ctx.logger.error({ listingId, orderId, missing: ticketIds.filter((id) => !found.has(id)) }, `${subject} names tickets the listing does not have; those are ignored`);
+  }
+  return { listing, tickets };
+}
+
+async function moveTickets(ctx: HoldContext, listingId: string, ids: string[], status: TicketRow['status'], orderId: string | null): Promise<void> {
+  await setTicketsState(ctx.tx, ids, status, orderId);
+  await recordListingChanged(ctx.tx, listingId);
 }
 
 export async function applyOrderCreated(ctx: HoldContext, order: OrderCreatedEvent): Promise<HoldOutcome> {
-  const ticket = await lockOrReport(ctx, order.ticket.id, order.id, 'order.created');
-  if (!ticket) return 'unknown-ticket';
-  const known = await rememberOrder(ctx.tx, { orderId: order.id, ticketId: ticket.id, state: 'created', expiresAt: order.expiresAt });
-  const log = ctx.logger.child({ ticketId: ticket.id, orderId: order.id, heldBy: ticket.orderId, status: ticket.status });
+  const ticketIds = order.tickets.map((t) => t.id);
+  const locked = await lockOrReport(ctx, order.listingId, ticketIds, order.id, 'order.created');
+  if (!locked) return 'unknown-listing';
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds, state: 'created', expiresAt: order.expiresAt });
+  const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state !== 'created') {
     log.info({ orderState: known.state }, 'order.created after the order ended; not holding');
     return 'unchanged';
   }
-  if (ticket.orderId === order.id) return 'unchanged';
-  if (ticket.status === 'sold') {
-    log.warn('order.created for a sold ticket; not holding');
-    return 'unchanged';
+  const superseded = await ticketsWithNewerOrder(ctx.tx, order.listingId, ticketIds, order.id, order.expiresAt);
+  const toHold: string[] = [];
+  for (const t of locked.tickets) {
+    if (t.orderId === order.id && t.status === 'held') continue;
+    if (t.status === 'sold') log.warn({ ticketId: t.id, soldTo: t.orderId }, 'order.created for a sold ticket; not holding it');
+    else if (superseded.has(t.id)) log.info({ ticketId: t.id }, 'order.created of an order older than one already seen for this ticket; not holding it');
+    else {
+      if (t.orderId) log.info({ ticketId: t.id, heldBy: t.orderId }, 'newer order takes over the hold (the older one ended; its cancellation is on its way)');
+      if (t.status === 'withdrawn') log.info({ ticketId: t.id }, 'holding a withdrawn ticket: the order took it before it learnt of the withdrawal');
+      toHold.push(t.id);
+    }
   }
-  if (await hasNewerOrder(ctx.tx, ticket.id, order.id, order.expiresAt)) {
-    log.info('order.created of an order older than one already seen for this ticket; not holding');
-    return 'unchanged';
-  }
-  if (ticket.orderId) log.info('newer order takes over the hold (the older one ended; its cancellation is on its way)');
-  await changeHold(ctx, ticket, 'reserved', order.id);
+  if (!toHold.length) return 'unchanged';
+  await moveTickets(ctx, order.listingId, toHold, 'held', order.id);
   return 'held';
 }
 
 export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelledEvent): Promise<HoldOutcome> {
-  const ticket = await lockOrReport(ctx, order.ticket.id, order.id, 'order.cancelled');
-  if (!ticket) return 'unknown-ticket';
-  const known = await rememberOrder(ctx.tx, { orderId: order.id, ticketId: ticket.id, state: 'cancelled' });
-  const log = ctx.logger.child({ ticketId: ticket.id, orderId: order.id, heldBy: ticket.orderId, status: ticket.status });
+  const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.cancelled');
+  if (!locked) return 'unknown-listing';
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
+  const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state === 'completed') {
     log.error('order.cancelled for a completed order; ignored (orders never cancels a completed order)');
     return 'unchanged';
   }
-  if (ticket.orderId !== order.id) {
-    log.debug('order.cancelled for an order not holding the ticket; nothing to free');
+  const held = locked.tickets.filter((t) => t.orderId === order.id && t.status === 'held').map((t) => t.id);
+  if (!held.length) {
+    log.debug('order.cancelled for an order holding none of its tickets; nothing to free');
     return 'unchanged';
   }
-  if (ticket.status === 'sold') {
-    log.error('order.cancelled for the order that bought the ticket; ignored');
-    return 'unchanged';
-  }
-  await changeHold(ctx, ticket, 'available', null);
+  await moveTickets(ctx, order.listingId, held, locked.listing.status === 'withdrawn' ? 'withdrawn' : 'available', null);
   return 'freed';
 }
 
 export async function applyOrderCompleted(ctx: HoldContext, order: OrderCompletedEvent): Promise<HoldOutcome> {
-  const ticket = await lockOrReport(ctx, order.ticket.id, order.id, 'order.completed');
-  if (!ticket) return 'unknown-ticket';
-  await rememberOrder(ctx.tx, { orderId: order.id, ticketId: ticket.id, state: 'completed' });
-  const log = ctx.logger.child({ ticketId: ticket.id, orderId: order.id, heldBy: ticket.orderId, status: ticket.status });
-  if (ticket.status === 'sold') {
-    if (ticket.orderId !== order.id) log.error('order.completed for a ticket sold to another order; ignored (sold twice upstream?)');
-    return 'unchanged';
+  const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.completed');
+  if (!locked) return 'unknown-listing';
+  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'completed' });
+  const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
+  const toSell: string[] = [];
+  for (const t of locked.tickets) {
+    if (t.status === 'sold') {
+      if (t.orderId !== order.id) log.error({ ticketId: t.id, soldTo: t.orderId }, 'order.completed for a ticket sold to another order; ignored (sold twice upstream?)');
+      continue;
+    }
+    if (t.orderId && t.orderId !== order.id) log.info({ ticketId: t.id, heldBy: t.orderId }, 'order.completed for a ticket held by an older order; selling to the completed one');
+    toSell.push(t.id);
   }
-  if (ticket.orderId && ticket.orderId !== order.id) log.info('order.completed for a ticket held by an older order; selling to the completed one');
-  await changeHold(ctx, ticket, 'sold', order.id);
+  if (!toSell.length) return 'unchanged';
+  await moveTickets(ctx, order.listingId, toSell, 'sold', order.id);
   return 'sold';
 }

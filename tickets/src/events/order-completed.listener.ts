@@ -1,8 +1,8 @@
 import type { OrderCompletedEvent, TxEventContext } from '@ticketing/common';
 import { applyOrderCompleted } from '../domain/order-holds.domain';
 
-/** order.completed → the ticket is sold to that order; from now on nobody can hold or edit it. */
+/** order.completed → the order's tickets are sold to it; from now on nobody can hold them. */
 export async function onOrderCompleted(order: OrderCompletedEvent, ctx: TxEventContext): Promise<void> {
   const outcome = await applyOrderCompleted(ctx, order);
-  ctx.logger.debug({ ticketId: order.ticket.id, orderId: order.id, outcome }, 'order.completed applied');
+  ctx.logger.debug({ listingId: order.listingId, orderId: order.id, outcome }, 'order.completed applied');
 }

@@ -1,8 +1,8 @@
 import type { OrderCreatedEvent, TxEventContext } from '@ticketing/common';
 import { applyOrderCreated } from '../domain/order-holds.domain';
 
-/** order.created → hold the ticket for that order (unless the order is already over or superseded). */
+/** order.created → hold the order's tickets for it (unless the order is already over or superseded, per ticket). */
 export async function onOrderCreated(order: OrderCreatedEvent, ctx: TxEventContext): Promise<void> {
   const outcome = await applyOrderCreated(ctx, order);
-  ctx.logger.debug({ ticketId: order.ticket.id, orderId: order.id, outcome }, 'order.created applied');
+  ctx.logger.debug({ listingId: order.listingId, orderId: order.id, quantity: order.quantity, outcome }, 'order.created applied');
 }
