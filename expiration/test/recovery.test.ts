@@ -4,7 +4,7 @@ import type { OrderCreatedEvent } from '@ticketing/common';
 import type { ExpirationService } from '../src/expiration-service';
 import { FLUSHABLE_REDIS_URL, sleep, uniqueQueuePrefix, withFlushableDbLock } from './support/redis';
 import { percentiles, startTestService, testConfig } from './support/service';
-import { countByOrder, orderCancelled, orderCompleted, orderCreated, publishedAt } from './support/orders';
+import { countByOrder, LATENESS_BOUND_MS, orderCancelled, orderCompleted, orderCreated, publishedAt } from './support/orders';
 
 // Redis here keeps nothing on disk and may come back empty. These tests empty it for real with FLUSHDB, on a logical
 // database of their own (FLUSHABLE_REDIS_DB), never FLUSHALL and never db 0, which other test files share in parallel;
@@ -111,7 +111,9 @@ describe('recovery after Redis loses its data', () => {
       process.stdout.write(`after restart on an emptied Redis: lateness p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms (10 holds ended while down)\n`);
       expect(late.min).toBeGreaterThanOrEqual(0);
       expect(late.max).toBeLessThan(60_000);
-      expect(Math.max(...latenessOf(dueAfter))).toBeLessThan(1500); // the ones still ahead fire on time
+      // The ones still ahead fire on time enough, not only eventually (the ones due while down are late by design).
+      expect(Math.min(...latenessOf(dueAfter))).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...latenessOf(dueAfter))).toBeLessThan(LATENESS_BOUND_MS);
     }));
 
   it('Redis emptied under a running service: the missing marker is noticed within seconds and timers are rebuilt', () =>
@@ -130,11 +132,12 @@ describe('recovery after Redis loses its data', () => {
       expect(await delayedCount(service)).toBe(20);
       expect(service.recovery.lastReport).toMatchObject({ scheduled: 20 });
 
-      await waitFor(() => orders.every((o) => countByOrder(expirations.events).has(o.id)), { timeoutMs: 10_000 });
+      await waitFor(() => orders.every((o) => countByOrder(expirations.events).has(o.id)), { timeoutMs: 4000 + LATENESS_BOUND_MS });
       await sleep(1500);
       expectExactlyOnce(orders);
       expect(countByOrder(expirations.events).has(cancelled.id)).toBe(false);
-      expect(Math.max(...latenessOf(orders))).toBeLessThan(1500);
+      expect(Math.min(...latenessOf(orders))).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...latenessOf(orders))).toBeLessThan(LATENESS_BOUND_MS);
       await stopService(service);
     }));
 

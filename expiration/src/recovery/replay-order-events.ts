@@ -1,4 +1,4 @@
-import { eventSchemas, type Bus, type Logger } from '@ticketing/common';
+import { eventSchemas, type Bus, type Logger, type OrderCreatedEvent } from '@ticketing/common';
 import type { Hold, HoldEnd } from '../queue/hold-timers';
 
 export interface ReplayedHolds {
@@ -40,14 +40,16 @@ export async function replayOrderEvents(bus: Bus, since: Date, logger: Logger, t
           messages++;
           const subject = bus.eventSubjectOf(msg.subject);
           if (subject === 'order.created' || subject === 'order.cancelled' || subject === 'order.completed') {
+            // The contract's schemas read every version still in the stream (a v1 message, one ticket, is upcast):
+            // only the order id and expiresAt matter here, and they mean the same in every version.
             const parsed = eventSchemas[subject].safeParse(safeJson(msg.data));
             if (!parsed.success) {
               logger.warn({ subject, seq: msg.seq }, 'skipping an order event that breaks its contract');
             } else if (subject === 'order.created') {
-              const p = parsed.data as { id: string; expiresAt: string };
-              created.set(p.id, { orderId: p.id, expiresAt: new Date(p.expiresAt) });
+              const order = parsed.data as OrderCreatedEvent;
+              created.set(order.id, { orderId: order.id, expiresAt: new Date(order.expiresAt) });
             } else {
-              ended.set((parsed.data as { id: string }).id, subject === 'order.cancelled' ? 'cancelled' : 'completed');
+              ended.set(parsed.data.id, subject === 'order.cancelled' ? 'cancelled' : 'completed');
             }
           }
           // pending = messages after this one when it was delivered: 0 means this was the stream's last.
