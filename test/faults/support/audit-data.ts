@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { collectEvents, type CollectedEvent } from '@ticketing/common/testing';
-import type { Bus, EventSubject, StreamKey } from '@ticketing/common';
+import { eventSchemas, streamOf, Streams, type Bus, type EventSubject, type SplitRule, type StreamKey } from '@ticketing/common';
 
 // Everything the audit looks at, read straight from each service's database and from JetStream once the platform is
 // quiet. No service API is asked: the audit must see what is stored, not what a service says.
@@ -24,27 +24,72 @@ export interface BusTables {
   inbox: InboxRow[];
 }
 
+/** The services with a database, an outbox and an inbox. */
+export type DatabaseService = 'tickets' | 'orders' | 'payments' | 'catalog';
+
+export interface ListingRow {
+  id: string;
+  eventId: string;
+  version: number;
+  status: string;
+  priceCents: number;
+  split: SplitRule;
+}
+
 export interface AuditData {
   tickets: BusTables & {
-    tickets: { id: string; status: string; orderId: string | null; version: number; priceCents: number; title: string }[];
-    knownOrders: { orderId: string; ticketId: string; state: string }[];
+    listings: ListingRow[];
+    tickets: { id: string; listingId: string; seat: string | null; position: number; status: string; orderId: string | null }[];
+    knownOrders: { orderId: string; listingId: string; ticketIds: string[]; state: string; updatedAt: Date }[];
+    catalogEvents: { id: string; version: number }[];
   };
   orders: BusTables & {
-    orders: { id: string; ticketId: string; status: string; expiresAt: Date; priceCents: number; version: number; paymentId: string | null; cancelReason: string | null }[];
-    tickets: { id: string; version: number; priceCents: number; title: string }[];
+    orders: {
+      id: string;
+      listingId: string;
+      status: string;
+      expiresAt: Date;
+      quantity: number;
+      unitPriceCents: number;
+      buyerFeeCents: number;
+      sellerFeeCents: number;
+      totalCents: number;
+      version: number;
+      paymentId: string | null;
+      cancelReason: string | null;
+    }[];
+    orderTickets: { orderId: string; ticketId: string; seat: string | null; position: number; active: boolean }[];
+    listings: ListingRow[];
+    listingTickets: { id: string; listingId: string }[];
+    catalogEvents: { id: string; version: number }[];
   };
   payments: BusTables & {
-    orders: { id: string; version: number; status: string; priceCents: number; expiresAt: Date; ticketId: string }[];
+    orders: { id: string; version: number; status: string; totalCents: number; quantity: number; expiresAt: Date }[];
     attempts: { id: string; orderId: string; status: string; idempotencyKey: string; amountCents: number; providerId: string | null }[];
     payments: { id: string; orderId: string; amountCents: number; providerId: string; status: string }[];
     refunds: { paymentId: string; status: string; providerRefundId: string | null }[];
     charges: { id: string; idempotencyKey: string; amountCents: number; status: string }[];
     gatewayRefunds: { paymentIntentId: string; amountCents: number }[];
   };
+  catalog: BusTables & {
+    events: { id: string; version: number }[];
+  };
   streams: Record<StreamKey, { messages: number; events: CollectedEvent[] }>;
-  consumers: { stream: StreamKey; name: string; numPending: number; numAckPending: number; delivered: number; ackFloor: number }[];
+  consumers: ConsumerState[];
   /** Open timers in expiration's BullMQ queue (delayed + waiting + active). */
   pendingTimers: number;
+}
+
+export interface ConsumerState {
+  stream: StreamKey;
+  /** The durable's name: the consuming service's (common's startConsumers). */
+  name: string;
+  /** The event subjects its filter lets through (its handlers'). */
+  subjects: EventSubject[];
+  numPending: number;
+  numAckPending: number;
+  delivered: number;
+  ackFloor: number;
 }
 
 async function query<T>(client: pg.Client, sql: string): Promise<T[]> {
@@ -68,28 +113,56 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
-const STREAMS: StreamKey[] = ['TICKETS', 'ORDERS', 'EXPIRATION', 'PAYMENTS'];
-export const DURABLES: { stream: StreamKey; name: string }[] = [
+const STREAMS = Object.keys(Streams) as StreamKey[];
+
+/** The durable consumers the spec asks for (docs/design.md, SPEC of issue 16): the audit reports any that is missing. */
+export const REQUIRED_DURABLES: { stream: StreamKey; name: string }[] = [
   { stream: 'ORDERS', name: 'tickets' },
-  { stream: 'TICKETS', name: 'orders' },
+  { stream: 'EVENTS', name: 'tickets' },
+  { stream: 'LISTINGS', name: 'orders' },
+  { stream: 'EVENTS', name: 'orders' },
   { stream: 'EXPIRATION', name: 'orders' },
   { stream: 'PAYMENTS', name: 'orders' },
   { stream: 'ORDERS', name: 'expiration' },
   { stream: 'ORDERS', name: 'payments' },
+  { stream: 'LISTINGS', name: 'catalog' },
 ];
 
-export async function consumerStates(bus: Bus): Promise<AuditData['consumers']> {
-  return Promise.all(
-    DURABLES.map(async ({ stream, name }) => {
-      const info = await bus.jsm.consumers.info(bus.streamName(stream), name);
-      return { stream, name, numPending: info.num_pending, numAckPending: info.num_ack_pending, delivered: info.delivered.stream_seq, ackFloor: info.ack_floor.stream_seq };
-    }),
-  );
+/** Wire filter subjects → event subjects; a stream-wide wildcard stands for every subject of the stream. */
+function subjectsOf(bus: Bus, stream: StreamKey, filters: string[]): EventSubject[] {
+  const all = (Object.keys(eventSchemas) as EventSubject[]).filter((s) => streamOf(s) === stream);
+  if (!filters.length || filters.some((f) => f.endsWith('>') || f.endsWith('*'))) return all;
+  return filters.map((f) => bus.eventSubjectOf(f)).filter((s): s is EventSubject => all.includes(s as EventSubject));
+}
+
+/** Every durable consumer of every stream, as JetStream reports it (so a consumer a service adds is audited too). */
+export async function consumerStates(bus: Bus): Promise<ConsumerState[]> {
+  const states: ConsumerState[] = [];
+  for (const stream of STREAMS) {
+    try {
+      for await (const info of bus.jsm.consumers.list(bus.streamName(stream))) {
+        if (!info.config.durable_name) continue;
+        const filters = info.config.filter_subjects ?? (info.config.filter_subject ? [info.config.filter_subject] : []);
+        states.push({
+          stream,
+          name: info.config.durable_name,
+          subjects: subjectsOf(bus, stream, filters),
+          numPending: info.num_pending,
+          numAckPending: info.num_ack_pending,
+          delivered: info.delivered.stream_seq,
+          ackFloor: info.ack_floor.stream_seq,
+        });
+      }
+    } catch {
+      // the stream does not exist (nothing ever published to it nor consumed from it)
+    }
+  }
+  return states;
 }
 
 async function readStream(bus: Bus, stream: StreamKey): Promise<{ messages: number; events: CollectedEvent[] }> {
-  const info = await bus.jsm.streams.info(bus.streamName(stream));
-  const messages = info.state.messages;
+  const info = await bus.jsm.streams.info(bus.streamName(stream)).catch(() => undefined);
+  const messages = info?.state.messages ?? 0;
   if (!messages) return { messages, events: [] };
   const collector = await collectEvents(bus, stream);
   try {
@@ -100,26 +173,43 @@ async function readStream(bus: Bus, stream: StreamKey): Promise<{ messages: numb
   }
 }
 
-export async function loadAuditData(dbUrl: (service: 'tickets' | 'orders' | 'payments') => string, bus: Bus, pendingTimers: () => Promise<number>): Promise<AuditData> {
+const LISTING_COLUMNS = `id, event_id AS "eventId", version, status, price_cents AS "priceCents", split`;
+
+export async function loadAuditData(dbUrl: (service: DatabaseService) => string, bus: Bus, pendingTimers: () => Promise<number>): Promise<AuditData> {
   const tickets = await withClient(dbUrl('tickets'), async (c) => ({
     ...(await busTables(c)),
-    tickets: await query<AuditData['tickets']['tickets'][number]>(c, 'SELECT id, status, order_id AS "orderId", version, price_cents AS "priceCents", title FROM tickets'),
-    knownOrders: await query<AuditData['tickets']['knownOrders'][number]>(c, 'SELECT order_id AS "orderId", ticket_id AS "ticketId", state FROM known_orders'),
+    listings: await query<ListingRow>(c, `SELECT ${LISTING_COLUMNS} FROM listings`),
+    tickets: await query<AuditData['tickets']['tickets'][number]>(
+      c,
+      'SELECT id, listing_id AS "listingId", seat, position, status, order_id AS "orderId" FROM tickets ORDER BY listing_id, position',
+    ),
+    knownOrders: await query<AuditData['tickets']['knownOrders'][number]>(
+      c,
+      'SELECT order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", state, updated_at AS "updatedAt" FROM known_orders',
+    ),
+    catalogEvents: await query<{ id: string; version: number }>(c, 'SELECT id, version FROM catalog_events'),
   }));
   const orders = await withClient(dbUrl('orders'), async (c) => ({
     ...(await busTables(c)),
     orders: await query<AuditData['orders']['orders'][number]>(
       c,
-      `SELECT id, ticket_id AS "ticketId", status, expires_at AS "expiresAt", price_cents AS "priceCents", version,
+      `SELECT id, listing_id AS "listingId", status, expires_at AS "expiresAt", quantity, unit_price_cents AS "unitPriceCents",
+              buyer_fee_cents AS "buyerFeeCents", seller_fee_cents AS "sellerFeeCents", total_cents AS "totalCents", version,
               payment_id AS "paymentId", cancel_reason AS "cancelReason" FROM orders`,
     ),
-    tickets: await query<AuditData['orders']['tickets'][number]>(c, 'SELECT id, version, price_cents AS "priceCents", title FROM tickets'),
+    orderTickets: await query<AuditData['orders']['orderTickets'][number]>(
+      c,
+      'SELECT order_id AS "orderId", ticket_id AS "ticketId", seat, position, active FROM order_tickets ORDER BY order_id, position',
+    ),
+    listings: await query<ListingRow>(c, `SELECT ${LISTING_COLUMNS} FROM listings`),
+    listingTickets: await query<AuditData['orders']['listingTickets'][number]>(c, 'SELECT id, listing_id AS "listingId" FROM listing_tickets'),
+    catalogEvents: await query<{ id: string; version: number }>(c, 'SELECT id, version FROM catalog_events'),
   }));
   const payments = await withClient(dbUrl('payments'), async (c) => ({
     ...(await busTables(c)),
     orders: await query<AuditData['payments']['orders'][number]>(
       c,
-      'SELECT id, version, status, price_cents AS "priceCents", expires_at AS "expiresAt", ticket_id AS "ticketId" FROM orders',
+      'SELECT id, version, status, total_cents AS "totalCents", quantity, expires_at AS "expiresAt" FROM orders',
     ),
     attempts: await query<AuditData['payments']['attempts'][number]>(
       c,
@@ -139,7 +229,11 @@ export async function loadAuditData(dbUrl: (service: 'tickets' | 'orders' | 'pay
       'SELECT payment_intent_id AS "paymentIntentId", amount_cents AS "amountCents" FROM test_gateway_refunds',
     ),
   }));
+  const catalog = await withClient(dbUrl('catalog'), async (c) => ({
+    ...(await busTables(c)),
+    events: await query<{ id: string; version: number }>(c, 'SELECT id, version FROM events'),
+  }));
   const streams = {} as AuditData['streams'];
   for (const stream of STREAMS) streams[stream] = await readStream(bus, stream);
-  return { tickets, orders, payments, streams, consumers: await consumerStates(bus), pendingTimers: await pendingTimers() };
+  return { tickets, orders, payments, catalog, streams, consumers: await consumerStates(bus), pendingTimers: await pendingTimers() };
 }

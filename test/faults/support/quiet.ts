@@ -1,5 +1,5 @@
 import type { Bus } from '@ticketing/common';
-import { consumerStates, withClient } from './audit-data';
+import { consumerStates, withClient, type DatabaseService } from './audit-data';
 import type { ReplicaPlatform } from './platform';
 
 // "Quiet": the faults are over and the platform has settled by itself. Every replica answers ready, every outbox is
@@ -31,7 +31,7 @@ async function count(url: string, sql: string): Promise<number> {
 }
 
 export async function quietState(deps: QuietDeps): Promise<QuietState> {
-  const unsent = await Promise.all((['tickets', 'orders', 'payments'] as const).map((s) => count(deps.dbUrl(s), 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')));
+  const unsent = await Promise.all((['tickets', 'orders', 'payments', 'catalog'] as const).map((s) => count(deps.dbUrl(s), 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')));
   const consumers = await consumerStates(deps.bus);
   return {
     replicasReady: await deps.platform.allReady(),
@@ -47,7 +47,7 @@ export async function quietState(deps: QuietDeps): Promise<QuietState> {
 export interface QuietDeps {
   platform: ReplicaPlatform;
   bus: Bus;
-  dbUrl: (service: 'tickets' | 'orders' | 'payments') => string;
+  dbUrl: (service: DatabaseService) => string;
   pendingTimers: () => Promise<number>;
 }
 

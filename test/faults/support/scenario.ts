@@ -4,6 +4,7 @@ import { connectBus, createLogger, type Bus } from '@ticketing/common';
 import { loadAuditData } from './audit-data';
 import { audit, type AuditReport } from './audit';
 import { FaultInjector, type FaultRecord } from './faults';
+import { FAULTS_ADMIN_EMAIL } from './market';
 import { startPrivateNats, startPrivatePostgres, startPrivateRedis } from './infra';
 import { prepareServices, ReplicaPlatform, type BackendService, type UnexpectedExit } from './platform';
 import type { Profile } from './profiles';
@@ -39,8 +40,8 @@ export async function runScenario(root: string, profile: Profile, logDir: string
   let bus: Bus | undefined;
   try {
     say(`infrastructure up: postgres :${postgres.port}, nats :${nats.port}, redis ${redis.url}`);
-    // Every backend service of the table runs with replicas (catalog too, though the workload does not call it:
-    // its consumer and relay live through the same kills and outages); each with a database gets its own.
+    // Every backend service of the table runs with replicas (the workload schedules its events through catalog);
+    // each with a database gets its own.
     const services = await prepareServices(root);
     await postgres.createDatabases(services.filter((s) => s.needs.includes('db')).map((s) => s.name));
     const dbUrl = (s: BackendService) => postgres.url(s);
@@ -52,6 +53,8 @@ export async function runScenario(root: string, profile: Profile, logDir: string
         // The payments sweeper finishes what a killed replica left half done; the defaults (15 s, 2 min) suit production.
         PAYMENTS_SWEEP_INTERVAL_SECONDS: '2',
         PAYMENTS_STALE_ATTEMPT_SECONDS: '10',
+        // The workload's admin schedules the events (auth reads it; the other services ignore it).
+        ADMIN_EMAILS: FAULTS_ADMIN_EMAIL,
         // Sign-ups are part of the load, not what it measures.
         PASSWORD_SCRYPT_N: '1024',
         PASSWORD_SCRYPT_P: '1',
@@ -126,15 +129,20 @@ export function formatSummary(r: ScenarioResult): string {
     line('gave up at start-up', exits(r.unexpectedExits.filter((e) => e.phase === 'starting'))),
     line('requests', `${w.requestsTotal} total`),
     ...Object.entries(w.requests).map(([k, n]) => `      ${String(n).padStart(6)}  ${k}`),
-    line('workload', { users: w.users, listings: w.listings, racesWon: w.racesWon, racesWithoutWinner: w.racesWithoutWinner, racesWithSeveralWinners: w.racesWithSeveralWinners }),
+    line('workload', { events: w.events, users: w.users, listings: w.listings }),
+    line('races', { won: w.racesWon, withoutWinner: w.racesWithoutWinner, severalWinners: w.racesWithSeveralWinners, sharedTickets: w.racesWithSharedTickets, malformedOrders: w.malformedOrders }),
+    line('orders won by k', w.ordersByQuantity),
     line('fates', w.fates),
     line('stream messages', fig.streamMessages),
     line('events consumed', fig.eventsConsumed),
     line('outbox events', fig.outboxEvents),
     line('expiration events', fig.expirationEvents),
     line('consumers', fig.consumers),
+    line('listings', fig.listings),
     line('tickets', fig.tickets),
     line('orders', fig.orders),
+    line('orders by k', fig.ordersByQuantity),
+    line('seats of orders', fig.seats),
     line('payments', fig.payments),
     line('expired holds', fig.expiredHolds),
     line('audit', r.audit.violations.length ? `${r.audit.violations.reduce((n, v) => n + v.count, 0)} VIOLATIONS` : 'clean: no violation'),
