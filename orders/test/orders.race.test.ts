@@ -1,66 +1,45 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { signedInUser, type TestDatabase } from '@ticketing/common/testing';
-import { ONE_ACTIVE_ORDER_PER_TICKET } from '../src/data/orders.data';
-import { createOrdersTestDatabase, ordersTestApp, seedTicket } from './support';
+import { buyableQuantities, canBuy, isPgError, PG_UNIQUE_VIOLATION, priceOrder, withTransaction, type ListingChangedEvent } from '@ticketing/common';
+import { signedInUser } from '@ticketing/common/testing';
+import { insertOrder, ONE_ACTIVE_ORDER_PER_TICKET, type NewOrder } from '../src/data/orders.data';
+import { applyListingChanged } from '../src/domain/listings-replica';
+import { DEFAULT_ORDER_RULES } from '../src/config';
+import { rush, seatsOf, seedListing, serveOrders, statuses, type Attempt } from './support';
 
 /**
- * Invariant 1 under real concurrency: many buyers' requests in flight at once against a listening server, each
- * request on its own connection and its own pooled database connection (the pool holds 20).
+ * Invariants 1, 2 and 4 under real concurrency: many buyers' requests in flight at once against a listening server,
+ * each a different signed-in buyer, on its own connection and its own pooled database connection (the pool holds 20).
  */
 
-interface Attempt {
-  ticketId: string;
-  status: number;
-  ms: number;
+const orders = serveOrders();
+const report = (line: string) => process.stdout.write(`[orders race] ${line}\n`);
+
+function buyers(listingId: string, quantities: number[]) {
+  return quantities.map((quantity) => {
+    const user = signedInUser();
+    return { cookie: user.cookie, buyerId: user.id, listingId, quantity };
+  });
 }
 
-/**
- * For one describe block: a fresh orders database (`prepare` may change it first) and the orders app listening on it.
- * The fields are set once the block's first beforeAll has run.
- */
-function serveOrders(prepare: (db: TestDatabase) => Promise<void> = async () => undefined): { db: TestDatabase; url: string } {
-  const served = {} as { db: TestDatabase; url: string };
-  let server: Server;
-  beforeAll(async () => {
-    served.db = await createOrdersTestDatabase();
-    await prepare(served.db);
-    server = createServer(ordersTestApp(served.db.pool));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    served.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await served.db.drop();
-  });
-  return served;
-}
+const shuffled = <T>(xs: T[]) => xs.map((x) => [Math.random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
 
-/** Fires every purchase at once (each buyer a different user) and waits for all the answers. */
-async function rush(url: string, ticketIds: string[]): Promise<Attempt[]> {
-  const buyers = ticketIds.map((ticketId) => ({ ticketId, cookie: signedInUser().cookie }));
-  return Promise.all(
-    buyers.map(async ({ ticketId, cookie }) => {
-      const started = performance.now();
-      const res = await fetch(`${url}/api/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ ticketId }),
-      });
-      await res.arrayBuffer();
-      return { ticketId, status: res.status, ms: performance.now() - started };
-    }),
+/** Every ticket of the winners, checked disjoint here and in the database; returns how many tickets were taken. */
+async function expectDisjointHolds(listing: ListingChangedEvent, attempts: Attempt[]): Promise<number> {
+  const won = attempts.filter((a) => a.status === 201);
+  for (const a of won) expect(a.body.tickets).toHaveLength(a.quantity);
+  const ticketIds = won.flatMap((a) => a.body.tickets!.map((t) => t.id));
+  expect(new Set(ticketIds).size).toBe(ticketIds.length);
+  const listed = new Set(listing.tickets.map((t) => t.id));
+  expect(ticketIds.every((id) => listed.has(id))).toBe(true);
+  const { rows } = await orders.db.pool.query(
+    `SELECT ot.ticket_id, count(*)::int AS n FROM order_tickets ot JOIN orders o ON o.id = ot.order_id
+     WHERE o.listing_id = $1 AND ot.active GROUP BY ot.ticket_id`,
+    [listing.id],
   );
-}
-
-function statuses(attempts: Attempt[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const a of attempts) counts[a.status] = (counts[a.status] ?? 0) + 1;
-  return counts;
+  expect(rows.every((r) => r.n === 1)).toBe(true);
+  expect(rows).toHaveLength(ticketIds.length);
+  return ticketIds.length;
 }
 
 function percentile(values: number[], p: number): number {
@@ -68,64 +47,116 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const report = (line: string) => process.stdout.write(`[orders race] ${line}\n`);
-
-describe('with the database guard', () => {
-  const orders = serveOrders();
-  beforeAll(async () => {
-    // A running service has a warm pool and warm code paths: measure that, not the first connections' set-up.
-    await rush(orders.url, await Promise.all(Array.from({ length: 40 }, async () => (await seedTicket(orders.db.pool)).id)));
-  });
-
-  test('200 buyers racing for one ticket: exactly one 201, every other buyer 409, no 5xx', async () => {
-    const ticket = await seedTicket(orders.db.pool);
-    const attempts = await rush(orders.url, Array.from({ length: 200 }, () => ticket.id));
-
-    expect(statuses(attempts)).toEqual({ 201: 1, 409: 199 });
-    const { rows } = await orders.db.pool.query("SELECT count(*)::int AS n FROM orders WHERE ticket_id = $1 AND status <> 'cancelled'", [ticket.id]);
-    expect(rows[0].n).toBe(1);
-    const losers = attempts.filter((a) => a.status === 409).map((a) => a.ms);
-    report(`1 ticket × 200 buyers: losers p50 ${percentile(losers, 50).toFixed(0)} ms, p99 ${percentile(losers, 99).toFixed(0)} ms`);
-  });
-
-  test('50 tickets × 10 buyers each, all at once: exactly 50 winners, one per ticket', async () => {
-    const tickets = await Promise.all(Array.from({ length: 50 }, () => seedTicket(orders.db.pool)));
-    const ids = tickets.flatMap((t) => Array.from({ length: 10 }, () => t.id));
-    const attempts = await rush(orders.url, ids.sort(() => Math.random() - 0.5));
-
-    expect(statuses(attempts)).toEqual({ 201: 50, 409: 450 });
-    const winnersPerTicket = new Map<string, number>();
-    for (const a of attempts.filter((x) => x.status === 201)) winnersPerTicket.set(a.ticketId, (winnersPerTicket.get(a.ticketId) ?? 0) + 1);
-    expect([...winnersPerTicket.values()]).toEqual(Array(50).fill(1));
-    const { rows } = await orders.db.pool.query(
-      "SELECT ticket_id FROM orders WHERE ticket_id = ANY($1::uuid[]) AND status <> 'cancelled' GROUP BY ticket_id HAVING count(*) = 1",
-      [tickets.map((t) => t.id)],
-    );
-    expect(rows).toHaveLength(50);
-  });
-
-  test('throughput: 200 purchases of distinct tickets in parallel all succeed', async () => {
-    const tickets = await Promise.all(Array.from({ length: 200 }, () => seedTicket(orders.db.pool)));
-    const started = performance.now();
-    const attempts = await rush(orders.url, tickets.map((t) => t.id));
-    const seconds = (performance.now() - started) / 1000;
-
-    expect(statuses(attempts)).toEqual({ 201: 200 });
-    report(`200 distinct tickets in parallel: ${seconds.toFixed(2)} s wall, ${(200 / seconds).toFixed(0)} orders/s, p99 ${percentile(attempts.map((a) => a.ms), 99).toFixed(0)} ms`);
-  });
+beforeAll(async () => {
+  // A running service has a warm pool and warm code paths: measure that, not the first connections' set-up.
+  const warm = await Promise.all(Array.from({ length: 20 }, () => seedListing(orders.db.pool, { seats: seatsOf(2) })));
+  await rush(orders.url, warm.flatMap((l) => buyers(l.id, [1])));
 });
 
-describe('without the database guard (test-only database)', () => {
-  const orders = serveOrders(async (db) => {
-    await db.pool.query(`DROP INDEX ${ONE_ACTIVE_ORDER_PER_TICKET}`);
-  });
+test('50 buyers each asking for 2 of a 20-ticket no-single listing: exactly 10 orders, 40 × 409, disjoint adjacent pairs, no 5xx', async () => {
+  const listing = await seedListing(orders.db.pool, { seats: seatsOf(20), split: 'no-single' });
+  const started = performance.now();
+  const attempts = await rush(orders.url, buyers(listing.id, Array(50).fill(2)));
+  const seconds = (performance.now() - started) / 1000;
 
-  test('the same race sells the ticket more than once: the race test above really detects a double sale', async () => {
-    const ticket = await seedTicket(orders.db.pool);
-    const attempts = await rush(orders.url, Array.from({ length: 200 }, () => ticket.id));
+  expect(statuses(attempts)).toEqual({ 201: 10, 409: 40 });
+  expect(await expectDisjointHolds(listing, attempts)).toBe(20);
+  // Adjacent pairs: every winner's two seats are next to each other.
+  for (const a of attempts.filter((x) => x.status === 201)) {
+    const [s1, s2] = a.body.tickets!.map((t) => Number(t.seat!.slice(1)));
+    expect(s2! - s1!).toBe(1);
+  }
+  const losers = attempts.filter((a) => a.status === 409);
+  expect(new Set(losers.map((a) => a.body.errors![0]!.message))).toEqual(new Set(['No tickets left: every ticket of this listing is held or sold']));
+  report(`20-ticket no-single listing × 50 buyers of 2: 10 × 201, 40 × 409 in ${seconds.toFixed(2)} s; p99 ${percentile(attempts.map((a) => a.ms), 99).toFixed(0)} ms`);
+});
 
-    const winners = attempts.filter((a) => a.status === 201).length;
-    expect(winners).toBeGreaterThan(1);
-    report(`without the index: ${winners} of 200 buyers "bought" the same ticket`);
+test('no-single under a race of mixed quantities: what is left is never a single ticket and can always still be sold', async () => {
+  for (let round = 0; round < 3; round++) {
+    const listing = await seedListing(orders.db.pool, { seats: seatsOf(20), split: 'no-single' });
+    const attempts = await rush(orders.url, buyers(listing.id, shuffled(Array.from({ length: 30 }, (_, i) => 1 + (i % 3)))));
+    expect(Object.keys(statuses(attempts)).every((s) => s === '201' || s === '409')).toBe(true);
+    const left = 20 - (await expectDisjointHolds(listing, attempts));
+    expect(left).not.toBe(1);
+    if (left > 0) {
+      // The rest of the listing is still sellable: one more buyer takes all of it.
+      expect(canBuy('no-single', left, left)).toBe(true);
+      const [rest] = await rush(orders.url, buyers(listing.id, [left]));
+      expect(rest!.status).toBe(201);
+    }
+    report(`no-single round ${round + 1}: ${statuses(attempts)[201]} orders of 1–3, ${left} left after the race`);
+  }
+});
+
+test('an even listing under a race: only pairs are sold, odd quantities are refused with 400, the rest stays even and sellable', async () => {
+  const listing = await seedListing(orders.db.pool, { seats: seatsOf(16), split: 'even' });
+  const quantities = shuffled([...Array(20).fill(2), ...Array(10).fill(4), ...Array(10).fill(3)]);
+  const attempts = await rush(orders.url, buyers(listing.id, quantities));
+
+  const counts = statuses(attempts);
+  expect(Object.keys(counts).sort()).toEqual(expect.arrayContaining(['201', '400']));
+  expect(Object.keys(counts).every((s) => ['201', '400', '409'].includes(s))).toBe(true);
+  expect(attempts.filter((a) => a.quantity === 3).map((a) => a.status)).toEqual(Array(10).fill(400));
+  const left = 16 - (await expectDisjointHolds(listing, attempts));
+  expect(left % 2).toBe(0);
+  if (left > 0) expect(buyableQuantities('even', left)).toContain(left);
+  report(`even 16-ticket listing: ${counts[201]} orders of 2 or 4, ${counts[409] ?? 0} × 409, 10 odd × 400, ${left} left`);
+});
+
+test('an all listing under a race: exactly one buyer gets everything, every other 409', async () => {
+  const listing = await seedListing(orders.db.pool, { seats: seatsOf(6), split: 'all' });
+  const attempts = await rush(orders.url, buyers(listing.id, [...Array(30).fill(6), ...Array(10).fill(3)]));
+  expect(statuses(attempts)).toEqual({ 201: 1, 409: 39 });
+  expect(await expectDisjointHolds(listing, attempts)).toBe(6);
+  expect(attempts.find((a) => a.status === 201)!.quantity).toBe(6);
+});
+
+test('listing edits racing orders: each order keeps the price it fixed (total = k × unit price + fee), whatever came after', async () => {
+  const listing = await seedListing(orders.db.pool, { quantity: 60, priceCents: 1000 });
+  const prices = Array.from({ length: 12 }, (_, v) => 1000 + v * 111);
+  const edits = prices.slice(1).map((priceCents, i) => async () => {
+    await new Promise((r) => setTimeout(r, i * 3));
+    await withTransaction(orders.db.pool, (tx) => applyListingChanged(tx, { ...listing, version: i + 1, priceCents }));
   });
+  const [attempts] = await Promise.all([rush(orders.url, buyers(listing.id, shuffled(Array.from({ length: 30 }, (_, i) => 1 + (i % 2))))), ...edits.map((e) => e())]);
+
+  expect(statuses(attempts)).toEqual({ 201: 30 });
+  const seen = new Set<number>();
+  for (const a of attempts) {
+    const unitCents = Math.round((a.body.unitPrice as number) * 100);
+    expect(prices).toContain(unitCents);
+    seen.add(unitCents);
+    const fixed = priceOrder(unitCents, a.quantity, DEFAULT_ORDER_RULES.fees);
+    expect({ buyerFee: a.body.buyerFee, total: a.body.total }).toEqual({ buyerFee: fixed.buyerFeeCents / 100, total: fixed.totalCents / 100 });
+  }
+  // After every edit landed, the stored orders (and their events) still carry the prices they fixed.
+  const { rows } = await orders.db.pool.query(
+    `SELECT o.id, o.quantity, o.unit_price_cents, o.buyer_fee_cents, o.total_cents, (x.payload->>'totalCents')::int AS published_total
+     FROM orders o JOIN outbox x ON x.payload->>'id' = o.id::text AND x.subject = 'order.created' WHERE o.listing_id = $1`,
+    [listing.id],
+  );
+  expect(rows).toHaveLength(30);
+  for (const r of rows) {
+    const answered = attempts.find((a) => a.body.id === r.id)!;
+    expect(r.unit_price_cents).toBe(Math.round((answered.body.unitPrice as number) * 100));
+    expect(r.total_cents).toBe(r.quantity * r.unit_price_cents + r.buyer_fee_cents);
+    expect(r.published_total).toBe(r.total_cents);
+  }
+  const { rows: replica } = await orders.db.pool.query('SELECT price_cents, version FROM listings WHERE id = $1', [listing.id]);
+  expect(replica[0]).toEqual({ price_cents: prices[11], version: 11 });
+  report(`edits racing 30 orders: orders fixed ${seen.size} different prices of 12`);
+});
+
+test('the per-ticket unique index is the final arbiter: two inserts of one ticket that skip the listing lock cannot both commit', async () => {
+  const listing = await seedListing(orders.db.pool, { seats: seatsOf(2) });
+  const ticket = { id: listing.tickets[0]!.id, seat: 'F1', position: 0 };
+  const newOrder = (): NewOrder => ({
+    id: randomUUID(), userId: randomUUID(), listingId: listing.id, eventId: listing.eventId, sellerId: listing.sellerId, section: listing.section,
+    row: listing.row, quantity: 1, unitPriceCents: 2500, buyerFeeCents: 250, sellerFeeCents: 125, totalCents: 2750, holdSeconds: 900, tickets: [ticket],
+  });
+  const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => withTransaction(orders.db.pool, (tx) => insertOrder(tx, newOrder()))));
+  expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+  for (const o of outcomes.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+    expect(isPgError(o.reason, PG_UNIQUE_VIOLATION, ONE_ACTIVE_ORDER_PER_TICKET)).toBe(true);
+  }
 });

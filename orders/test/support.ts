@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { applyCatalogEvent, createLogger, type CatalogEventPayload, type ListingChangedEvent, type Pool, type Queryable } from '@ticketing/common';
 import { createTestDatabase, startEventHarness as startServiceEventHarness, testKeys, type EventHarness, type TestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
@@ -97,4 +101,58 @@ export const seatsOf = (n: number, prefix = 'F') => Array.from({ length: n }, (_
 /** orders wired as runService wires it (its consumers and outbox relay), on a database and bus namespace of its own. */
 export function startEventHarness(opts: { prepareDatabase?: (db: TestDatabase) => Promise<void> } = {}): Promise<EventHarness> {
   return startServiceEventHarness({ service: 'orders', migrations: ORDERS_MIGRATIONS, streams: ORDERS_STREAMS, consumers: ORDERS_CONSUMERS, ...opts });
+}
+
+/**
+ * For one describe block (or file): a fresh orders database and the orders app listening on a port, so concurrent
+ * requests are real parallel HTTP requests, each on its own connection and its own pooled database connection.
+ */
+export function serveOrders(over: RuleOverrides = {}): { db: TestDatabase; url: string } {
+  const served = {} as { db: TestDatabase; url: string };
+  let server: Server;
+  beforeAll(async () => {
+    served.db = await createOrdersTestDatabase();
+    server = createServer(ordersTestApp(served.db.pool, over));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    served.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await served.db.drop();
+  });
+  return served;
+}
+
+export interface Attempt {
+  buyerId: string;
+  listingId: string;
+  quantity: number;
+  status: number;
+  body: { id?: string; tickets?: Array<{ id: string; seat: string | null }>; errors?: Array<{ message: string }>; [key: string]: unknown };
+  ms: number;
+}
+
+/** Fires every request at once and waits for all the answers. */
+export async function rush(url: string, requests: Array<{ cookie: string; buyerId: string; listingId: string; quantity: number }>): Promise<Attempt[]> {
+  return Promise.all(
+    requests.map(async ({ cookie, buyerId, listingId, quantity }) => {
+      const started = performance.now();
+      const res = await fetch(`${url}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ listingId, quantity }),
+      });
+      const body = (await res.json().catch(() => ({}))) as Attempt['body'];
+      return { buyerId, listingId, quantity, status: res.status, body, ms: performance.now() - started };
+    }),
+  );
+}
+
+/** How many answers of each status. */
+export function statuses(attempts: Attempt[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const a of attempts) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  return counts;
 }
