@@ -41,7 +41,7 @@ const SPREAD_DAYS = 90;
 const DST_HORIZON_DAYS = 180;
 
 /** mulberry32: small, fast and the same on every machine, which is all a demo needs. */
-function generator(seedText) {
+export function generator(seedText) {
   let seed = 2166136261;
   for (const ch of seedText) seed = Math.imul(seed ^ ch.charCodeAt(0), 16777619);
   return () => {
