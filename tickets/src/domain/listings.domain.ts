@@ -33,6 +33,8 @@ import {
 import { insertTickets, ticketsOf, ticketsOfListings, withdrawAvailableTickets } from '../data/tickets.data';
 import { recordListingChanged, recordListingCreated, type ListingState } from './listing-events';
 
+export type { ListingTermChanges, NewestCursor, PriceCursor } from '../data/listings.data';
+
 /** A listing with its tickets and the catalogue event it is for (null until the replica has it). */
 export interface ListingView extends ListingState {
   event: ReplicatedEvent | null;

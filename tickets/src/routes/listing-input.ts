@@ -1,7 +1,6 @@
 import { body, type ValidationChain } from 'express-validator';
 import { BadRequestError, DeliveryMethod, MAX_PRICE, MAX_TICKETS_PER_LISTING, SplitRule, isUuid, parsePriceToCents } from '@ticketing/common';
-import type { ListingTermChanges } from '../data/listings.data';
-import type { NewListing } from '../domain/listings.domain';
+import type { ListingTermChanges, NewListing } from '../domain/listings.domain';
 
 export const SECTION_MAX_LENGTH = 100;
 export const ROW_MAX_LENGTH = 20;
@@ -34,14 +33,16 @@ export const newListingChains: ValidationChain[] = [
   body('eventId').custom(isUuid).withMessage('eventId must be an event id (UUID)'),
   section(),
   row(),
+  // optional() applies to a whole chain, so "exactly one of the two" is a chain of its own.
   body('seats')
     .custom((v, { req }) => (v === undefined) !== (req.body?.quantity === undefined))
-    .withMessage('Send either seats (seat labels) or quantity (unnumbered tickets), not both')
-    .bail()
+    .withMessage('Send either seats (seat labels) or quantity (unnumbered tickets), not both'),
+  body('seats')
     .optional()
     .custom(validSeats)
     .withMessage(SEATS_MESSAGE)
-    .customSanitizer((seats: string[]) => seats.map((s) => s.trim())),
+    // Sanitizers run even after a failed check: leave what is not a list of text as it is.
+    .customSanitizer((seats: unknown) => (Array.isArray(seats) ? seats.map((s: unknown) => (typeof s === 'string' ? s.trim() : s)) : seats)),
   body('quantity')
     .optional()
     .custom((v) => Number.isInteger(v) && v >= 1 && v <= MAX_TICKETS_PER_LISTING)

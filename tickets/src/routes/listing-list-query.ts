@@ -1,6 +1,6 @@
 import { MAX_TICKETS_PER_LISTING, ValidationError, isUuid, type ErrorItem } from '@ticketing/common';
-import type { NewestCursor, PriceCursor } from '../data/listings.data';
 import { decodeNewestCursor, decodePriceCursor } from '../domain/listing-cursor';
+import type { NewestCursor, PriceCursor } from '../domain/listings.domain';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
