@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentCreatedEvent } from '@ticketing/common';
 import { collectEvents, publishTestEvent, waitFor } from '@ticketing/common/testing';
-import { cancelOrder, placeOrder } from '../src/domain/orders';
-import { outboxEvents, seedTicket, startEventHarness, type EventHarness } from './support';
+import { cancelOrder } from '../src/domain/orders';
+import { placeOrder } from '../src/domain/place-order';
+import { outboxEvents, seedListing, startEventHarness, testRules, type EventHarness } from './support';
 
 /**
  * Invariant 6 through real NATS: a payment and an expiry decide an order's fate in one conditional update each, so
@@ -19,12 +20,13 @@ afterAll(async () => {
   await h.stop();
 });
 
-async function newOrder(priceCents = 2000) {
-  const ticket = await seedTicket(h.db.pool, { priceCents });
-  return placeOrder(h.db.pool, { buyerId: randomUUID(), ticketId: ticket.id, holdSeconds: 900 });
+/** An order of 2 tickets at 10.00 each: 20.00 + 2.00 buyer fee = 22.00 to pay. */
+async function newOrder(unitPriceCents = 1000) {
+  const listing = await seedListing(h.db.pool, { priceCents: unitPriceCents });
+  return placeOrder(h.db.pool, testRules(), { buyerId: randomUUID(), listingId: listing.id, quantity: 2 });
 }
 
-function payment(orderId: string, amountCents = 2000): PaymentCreatedEvent {
+function payment(orderId: string, amountCents = 2200): PaymentCreatedEvent {
   return { id: randomUUID(), orderId, amountCents, providerId: `pi_${randomUUID().slice(0, 8)}` };
 }
 
@@ -41,7 +43,7 @@ test('payment.created completes a created order: complete, payment id kept, orde
   try {
     await publishTestEvent(h.bus, 'payment.created', pay);
     const published = await completedEvents.waitFor('order.completed', (p) => p.id === order.id);
-    expect(published.payload).toEqual({ id: order.id, version: 1, ticket: { id: order.ticketId }, paymentId: pay.id });
+    expect(published.payload).toEqual({ id: order.id, version: 1, listingId: order.listingId, ticketIds: order.tickets.map((t) => t.id), paymentId: pay.id });
     expect(await orderState(order.id)).toEqual({ status: 'complete', cancel_reason: null, payment_id: pay.id, version: 1 });
   } finally {
     await completedEvents.stop();
@@ -69,9 +71,10 @@ test('payment.created for a cancelled order: order.payment_rejected, the order s
   expect(await orderState(order.id)).toMatchObject({ status: 'cancelled', payment_id: null });
 });
 
-test('payment.created for another amount than the order price is rejected; the order keeps holding', async () => {
-  const order = await newOrder(2000);
-  await publishTestEvent(h.bus, 'payment.created', payment(order.id, 1999));
+test('payment.created for another amount than the order total is rejected; the order keeps holding', async () => {
+  const order = await newOrder();
+  // The subtotal without the buyer fee is not the total.
+  await publishTestEvent(h.bus, 'payment.created', payment(order.id, 2000));
   await waitFor(async () => expect(await subjectsOf(order.id)).toEqual(['order.created', 'order.payment_rejected']));
   expect((await orderState(order.id)).status).toBe('created');
 });
@@ -80,7 +83,9 @@ test('expiration.completed cancels a created order (reason expired) and leaves a
   const holding = await newOrder();
   await publishTestEvent(h.bus, 'expiration.completed', { orderId: holding.id });
   await waitFor(async () => expect(await subjectsOf(holding.id)).toEqual(['order.created', 'order.cancelled']));
-  expect((await outboxEvents(h.db.pool, holding.id))[1]!.payload).toEqual({ id: holding.id, version: 1, ticket: { id: holding.ticketId }, reason: 'expired' });
+  expect((await outboxEvents(h.db.pool, holding.id))[1]!.payload).toEqual({
+    id: holding.id, version: 1, listingId: holding.listingId, ticketIds: holding.tickets.map((t) => t.id), reason: 'expired',
+  });
 
   const paid = await newOrder();
   await publishTestEvent(h.bus, 'payment.created', payment(paid.id));
@@ -124,6 +129,13 @@ test('payment.created racing expiration.completed, 50 orders at once: each ends 
       }
     }
     expect(outcomes.paid + outcomes.refunded).toBe(50);
+    // Each order's tickets followed its fate in the same transaction: owned when paid, freed when it expired.
+    const { rows: tickets } = await h.db.pool.query(
+      `SELECT o.status, bool_and(ot.active) AS all_active, bool_or(ot.active) AS any_active
+       FROM orders o JOIN order_tickets ot ON ot.order_id = o.id WHERE o.id = ANY($1::uuid[]) GROUP BY o.id`,
+      [orders.map((o) => o.id)],
+    );
+    for (const t of tickets) expect(t).toEqual(t.status === 'complete' ? { status: 'complete', all_active: true, any_active: true } : { status: 'cancelled', all_active: false, any_active: false });
 
     // What left for the other services through the relay matches: one decision per order.
     await published.waitForCount(outcomes.paid + 2 * outcomes.refunded, { timeoutMs: 20_000 });
