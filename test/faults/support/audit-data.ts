@@ -115,23 +115,27 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 
 const STREAMS = Object.keys(Streams) as StreamKey[];
 
-/** The durable consumers the spec asks for (docs/design.md, SPEC of issue 16): the audit reports any that is missing. */
-export const REQUIRED_DURABLES: { stream: StreamKey; name: string }[] = [
-  { stream: 'ORDERS', name: 'tickets' },
-  { stream: 'EVENTS', name: 'tickets' },
-  { stream: 'LISTINGS', name: 'orders' },
-  { stream: 'EVENTS', name: 'orders' },
-  { stream: 'EXPIRATION', name: 'orders' },
-  { stream: 'PAYMENTS', name: 'orders' },
-  { stream: 'ORDERS', name: 'expiration' },
-  { stream: 'ORDERS', name: 'payments' },
-  { stream: 'LISTINGS', name: 'catalog' },
+/**
+ * The durable consumers the services declare, with the subjects they handle (docs/design.md "Shape"). The audit
+ * reports any that JetStream lacks. A durable's own filter names its subjects on nats-server 2.10+; older servers
+ * (this machine's 2.9) get the stream's wildcard and the consumer acks the rest unhandled, so the table is the truth.
+ */
+export const DURABLES: { stream: StreamKey; name: string; subjects: EventSubject[] }[] = [
+  { stream: 'ORDERS', name: 'tickets', subjects: ['order.created', 'order.cancelled', 'order.completed'] },
+  { stream: 'EVENTS', name: 'tickets', subjects: ['event.scheduled', 'event.updated', 'event.cancelled'] },
+  { stream: 'LISTINGS', name: 'orders', subjects: ['listing.changed'] },
+  { stream: 'EVENTS', name: 'orders', subjects: ['event.scheduled', 'event.updated', 'event.cancelled'] },
+  { stream: 'EXPIRATION', name: 'orders', subjects: ['expiration.completed'] },
+  { stream: 'PAYMENTS', name: 'orders', subjects: ['payment.created'] },
+  { stream: 'ORDERS', name: 'expiration', subjects: ['order.created', 'order.cancelled', 'order.completed'] },
+  { stream: 'ORDERS', name: 'payments', subjects: ['order.created', 'order.cancelled', 'order.completed', 'order.payment_rejected'] },
+  { stream: 'LISTINGS', name: 'catalog', subjects: ['listing.changed'] },
 ];
 
-/** Wire filter subjects → event subjects; a stream-wide wildcard stands for every subject of the stream. */
-function subjectsOf(bus: Bus, stream: StreamKey, filters: string[]): EventSubject[] {
+/** Wire filter subjects → event subjects (the table's, for a stream-wide wildcard). */
+function subjectsOf(bus: Bus, stream: StreamKey, name: string, filters: string[]): EventSubject[] {
   const all = (Object.keys(eventSchemas) as EventSubject[]).filter((s) => streamOf(s) === stream);
-  if (!filters.length || filters.some((f) => f.endsWith('>') || f.endsWith('*'))) return all;
+  if (!filters.length || filters.some((f) => f.endsWith('>') || f.endsWith('*'))) return DURABLES.find((d) => d.stream === stream && d.name === name)?.subjects ?? all;
   return filters.map((f) => bus.eventSubjectOf(f)).filter((s): s is EventSubject => all.includes(s as EventSubject));
 }
 
@@ -146,7 +150,7 @@ export async function consumerStates(bus: Bus): Promise<ConsumerState[]> {
         states.push({
           stream,
           name: info.config.durable_name,
-          subjects: subjectsOf(bus, stream, filters),
+          subjects: subjectsOf(bus, stream, info.config.durable_name, filters),
           numPending: info.num_pending,
           numAckPending: info.num_ack_pending,
           delivered: info.delivered.stream_seq,
