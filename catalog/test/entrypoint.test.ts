@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   collectEvents,
   createTestBus,
@@ -13,7 +12,7 @@ import {
   type TestBus,
   type TestDatabase,
 } from '@ticketing/common/testing';
-import { eventBody, silentLogger } from './support';
+import { eventBody, listingSnapshot, silentLogger } from './support';
 
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness, the outbox relay and the listings consumer wired, SIGTERM.
@@ -66,7 +65,7 @@ it('starts ready, publishes what an admin schedules, applies listing summaries, 
     const scheduled = await published.waitFor('event.scheduled', (p) => p.id === event.id, { timeoutMs: 15_000 });
     expect(scheduled.payload).toMatchObject({ name: 'Entrypoint live', version: 0, status: 'scheduled' });
 
-    await publishTestEvent(testBus.bus, 'listing.changed', { id: randomUUID(), eventId: event.id, version: 0, status: 'active', available: 2, priceCents: 3500 });
+    await publishTestEvent(testBus.bus, 'listing.changed', listingSnapshot({ eventId: event.id, quantity: 2, priceCents: 3500 }));
     await waitFor(async () => {
       const read = (await (await fetch(service.url(`/api/events/${event.id}`))).json()) as { summary: unknown };
       expect(read.summary).toEqual({ listings: 1, ticketsAvailable: 2, minPrice: 35 });

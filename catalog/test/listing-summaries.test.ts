@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { ListingChangedEvent } from '@ticketing/common';
 import { publishTestEvent, waitFor } from '@ticketing/common/testing';
-import { catalogTestApp, seedEvent, startEventHarness, type EventHarness } from './support';
+import { catalogTestApp, listingSnapshot, nextSnapshot, seedEvent, startEventHarness, type EventHarness, type SnapshotFields } from './support';
 
 /**
  * The summary read model through real NATS: tickets' listing.changed (a whole snapshot per version) is applied once,
@@ -36,9 +34,7 @@ const versionsStored = async (listingId: string) =>
 const processed = async (eventId: string) =>
   (await h.db.pool.query("SELECT 1 FROM inbox WHERE consumer = 'catalog' AND event_id = $1", [eventId])).rows.length === 1;
 
-function listing(eventId: string, over: Partial<ListingChangedEvent> = {}): ListingChangedEvent {
-  return { id: randomUUID(), eventId, version: 0, status: 'active', available: 4, priceCents: 5000, ...over };
-}
+const listing = (eventId: string, over: Omit<SnapshotFields, 'eventId'> = {}) => listingSnapshot({ eventId, ...over });
 
 test('until tickets publishes, an event has an empty summary', async () => {
   const event = await seedEvent(h.db.pool);
@@ -53,12 +49,12 @@ test('listings on sale count: how many, how many tickets, the lowest price; sold
   for (const l of [a, b, c]) await publishTestEvent(h.bus, 'listing.changed', l);
   await waitFor(async () => expect(await summaryOf(event.id)).toEqual({ listings: 3, ticketsAvailable: 10, minPrice: 10 }));
 
-  await publishTestEvent(h.bus, 'listing.changed', { ...c, version: 1, status: 'withdrawn', available: 0 });
-  await publishTestEvent(h.bus, 'listing.changed', { ...b, version: 1, status: 'sold', available: 0 });
+  await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(c, { version: 1, status: 'withdrawn', available: 0 }));
+  await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(b, { version: 1, status: 'sold', available: 0 }));
   await waitFor(async () => expect(await summaryOf(event.id)).toEqual({ listings: 1, ticketsAvailable: 2, minPrice: 75.5 }));
 
   // Active with nothing left to buy (every ticket held) is not on sale either.
-  await publishTestEvent(h.bus, 'listing.changed', { ...a, version: 1, available: 0 });
+  await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(a, { version: 1, available: 0 }));
   await waitFor(async () => expect(await summaryOf(event.id)).toEqual({ listings: 0, ticketsAvailable: 0, minPrice: null }));
 });
 
@@ -70,7 +66,7 @@ test('redelivered and repeated: each version stored once', async () => {
   // The same event id again (a relay's republish after a crash: JetStream's duplicate window drops it) and the same
   // version under a new id (a replay): neither stores anything.
   await publishTestEvent(h.bus, 'listing.changed', l, first);
-  const replay = await publishTestEvent(h.bus, 'listing.changed', { ...l, available: 99 });
+  const replay = await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(l, { available: 3 }));
   await waitFor(() => processed(replay));
   expect(await versionsStored(l.id)).toEqual([0]);
   expect(await summaryOf(event.id)).toEqual({ listings: 1, ticketsAvailable: 4, minPrice: 50 });
@@ -78,15 +74,15 @@ test('redelivered and repeated: each version stored once', async () => {
 
 test('out of order: a newer version wins at once, an older one arriving late never takes the listing back', async () => {
   const event = await seedEvent(h.db.pool);
-  const l = listing(event.id, { available: 6 });
+  const l = listing(event.id, { quantity: 6 });
   await publishTestEvent(h.bus, 'listing.changed', l);
   await waitFor(async () => expect(await versionsStored(l.id)).toEqual([0]));
 
   // v3 overtakes v1 and v2 on the wire: it is a whole snapshot, so it is the truth as of v3.
-  const v3 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 3, available: 1, priceCents: 6000 });
+  const v3 = await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(l, { version: 3, available: 1, priceCents: 6000 }));
   await waitFor(() => processed(v3));
-  const v1 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 1, available: 5 });
-  const v2 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 2, available: 3 });
+  const v1 = await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(l, { version: 1, available: 5 }));
+  const v2 = await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(l, { version: 2, available: 3 }));
   await waitFor(async () => expect([await processed(v1), await processed(v2)]).toEqual([true, true]));
 
   expect(await versionsStored(l.id)).toEqual([0, 3]);
@@ -95,9 +91,9 @@ test('out of order: a newer version wins at once, an older one arriving late nev
 
 test("many listings of one event changing at once, each with its versions shuffled: the summary ends at every listing's last version", async () => {
   const event = await seedEvent(h.db.pool);
-  const listings = Array.from({ length: 12 }, (_, i) => listing(event.id, { priceCents: 1000 + i * 100 }));
+  const listings = Array.from({ length: 12 }, (_, i) => listing(event.id, { quantity: 10, priceCents: 1000 + i * 100 }));
   const sends = listings.flatMap((l, i) =>
-    [0, 1, 2, 3].map((version) => ({ ...l, version, available: version === 3 ? i % 3 : 10 - version })),
+    [0, 1, 2, 3].map((version) => nextSnapshot(l, { version, available: version === 3 ? i % 3 : 10 - version })),
   );
   for (let i = sends.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));

@@ -45,13 +45,22 @@ export const SUMMARY_JOIN = `CROSS JOIN LATERAL (
     SELECT count(*)::int AS listings, COALESCE(sum(l.available), 0)::int AS "ticketsAvailable", min(l.price_cents) AS "minPriceCents"
     FROM listings l WHERE l.event_id = e.id AND l.status = 'active' AND l.available > 0) s`;
 
+const INSERT = `INSERT INTO events (id, name, category, venue_name, venue_city, venue_country, time_zone, starts_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+const insertParams = (e: NewEvent) => [e.id, e.name, e.category, e.venueName, e.venueCity, e.venueCountry, e.timeZone, e.startsAt];
+
 export async function insertEvent(db: Queryable, e: NewEvent): Promise<EventRow> {
-  const { rows } = await db.query<EventRow>(
-    `INSERT INTO events (id, name, category, venue_name, venue_city, venue_country, time_zone, starts_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [e.id, e.name, e.category, e.venueName, e.venueCity, e.venueCountry, e.timeZone, e.startsAt],
-  );
+  const { rows } = await db.query<EventRow>(`${INSERT} RETURNING ${COLUMNS}`, insertParams(e));
   return rows[0]!;
+}
+
+/**
+ * Inserts the event unless one with its id exists (scheduled, version 0, like insertEvent); undefined when it existed.
+ * One statement, so two transactions creating the same event at once cannot both succeed or fail on the key.
+ */
+export async function insertEventIfAbsent(db: Queryable, e: NewEvent): Promise<EventRow | undefined> {
+  const { rows } = await db.query<EventRow>(`${INSERT} ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`, insertParams(e));
+  return rows[0];
 }
 
 export async function findEvent(db: Queryable, id: string): Promise<EventRow | undefined> {
