@@ -56,7 +56,7 @@ test('v3 delivered before v2: v3 is applied at once (a whole snapshot needs no p
   await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 1, priceCents: 2600 });
   await waitFor(async () => expect((await replica(l.id))?.version).toBe(1));
 
-  const v3 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 3, priceCents: 2800, tickets: l.tickets.map((t, i) => ({ ...t, status: i ? 'available' : 'held' })) });
+  const v3 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 3, priceCents: 2800, tickets: l.tickets.map((t, i) => ({ ...t, status: i ? ('available' as const) : ('held' as const) })) });
   await waitFor(() => processed(v3));
   expect(await replica(l.id)).toEqual({ version: 3, priceCents: 2800, status: 'active' });
   const v2 = await publishTestEvent(h.bus, 'listing.changed', { ...l, version: 2, priceCents: 2700 });
