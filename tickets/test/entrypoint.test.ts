@@ -15,7 +15,9 @@ import {
   startServiceOnPort,
   type ServiceOnPort,
 } from '@ticketing/common/testing';
-import { orderCreated } from './events-support';
+import { scheduledEvent } from './events-support';
+import { orderCreated } from './order-fixtures';
+import type { ListingBody } from './support';
 
 // The real composition root as a separate process (run from source with tsx, as the dev runner does): start-up
 // validation, migrations, readiness over db + NATS, SIGTERM, and a SIGKILL at the worst moment.
@@ -24,7 +26,7 @@ const ENTRY = 'tickets/src/index.ts';
 
 let db: TestDatabase;
 let nats: NatsServerProcess;
-let bus: Bus; // the test's own view of the namespace (to inject order events and read ticket events)
+let bus: Bus; // the test's own view of the namespace (to inject catalogue and order events and read listing events)
 const namespace = `entry${randomUUID().slice(0, 8)}`;
 const running: ServiceOnPort[] = [];
 
@@ -48,7 +50,7 @@ async function launch(): Promise<ServiceOnPort> {
   return r;
 }
 
-it('refuses to start without JWT_PUBLIC_KEY or with a bad BUS_NAMESPACE, naming the variable, exit code 78', async () => {
+it('refuses to start without JWT_PUBLIC_KEY, with a bad BUS_NAMESPACE or MAX_MARKUP_PERCENT, naming the variable, exit code 78', async () => {
   const noKey = env();
   delete noKey.JWT_PUBLIC_KEY;
   const a = await startServiceOnPort(ENTRY, noKey);
@@ -57,6 +59,9 @@ it('refuses to start without JWT_PUBLIC_KEY or with a bad BUS_NAMESPACE, naming 
   const b = await startServiceOnPort(ENTRY, { ...env(), BUS_NAMESPACE: 'has.dots' });
   expect(await b.exited).toBe(78);
   expect(b.output()).toMatch(/BUS_NAMESPACE is invalid/);
+  const c = await startServiceOnPort(ENTRY, { ...env(), MAX_MARKUP_PERCENT: 'lots' });
+  expect(await c.exited).toBe(78);
+  expect(c.output()).toMatch(/MAX_MARKUP_PERCENT/);
 }, 60_000);
 
 it('survives a SIGKILL after a commit while NATS is down: on restart the event is published and missed order events are applied', async () => {
@@ -65,16 +70,23 @@ it('survives a SIGKILL after a commit while NATS is down: on restart the event i
   const ready = await fetch(first.url('/healthz/ready'));
   expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok' } });
 
+  // The catalogue schedules an event; the service's EVENTS consumer puts it in its replica.
+  const event = scheduledEvent(randomUUID());
+  await publishTestEvent(bus, 'event.scheduled', event);
+  await waitFor(async () => (await db.pool.query('SELECT 1 FROM catalog_events WHERE id = $1', [event.id])).rowCount === 1, {
+    description: 'the event in the replica',
+  });
+
   // NATS goes away: the service still takes the listing (its event waits in the outbox) and stays ready, reporting the
   // outage: readiness means "can serve requests", and it can.
   await nats.stop('SIGKILL');
-  const created = await fetch(first.url('/api/tickets'), {
+  const created = await fetch(first.url('/api/listings'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Cookie: seller.cookie },
-    body: JSON.stringify({ title: 'Survivor', price: 42 }),
+    body: JSON.stringify({ eventId: event.id, section: 'Pit', seats: ['1', '2', '3'], price: 42, faceValue: 40, split: 'any' }),
   });
   expect(created.status).toBe(201);
-  const ticket = (await created.json()) as { id: string; price: number };
+  const listing = (await created.json()) as ListingBody;
   await waitFor(async () => {
     const res = await fetch(first.url('/healthz/ready'));
     expect(res.status).toBe(200);
@@ -84,26 +96,28 @@ it('survives a SIGKILL after a commit while NATS is down: on restart the event i
   // The process dies at the worst moment: committed, not published.
   first.child.kill('SIGKILL');
   await first.exited;
-  expect((await db.pool.query('SELECT sent_at FROM outbox WHERE payload->>$1 = $2', ['id', ticket.id])).rows).toEqual([{ sent_at: null }]);
+  expect((await db.pool.query('SELECT sent_at FROM outbox WHERE payload->>$1 = $2', ['id', listing.id])).rows).toEqual([{ sent_at: null }]);
 
-  // While tickets is down, orders holds the ticket.
+  // While tickets is down, orders holds two of the tickets.
   await nats.start();
   await waitFor(() => bus.isConnected(), { timeoutMs: 15_000 });
-  const order = orderCreated(ticket);
+  const order = orderCreated(listing, listing.tickets.slice(0, 2));
   await publishTestEvent(bus, 'order.created', order);
 
   const second = await launch();
-  const events = await collectEvents(bus, 'TICKETS');
+  const events = await collectEvents(bus, 'LISTINGS');
   try {
-    const createdEvent = await events.waitFor('ticket.created', (p) => p.id === ticket.id, { timeoutMs: 15_000 });
-    expect(createdEvent.payload).toMatchObject({ version: 0, priceCents: 4200 });
-    const held = await events.waitFor('ticket.updated', (p) => p.id === ticket.id, { timeoutMs: 15_000 });
-    expect(held.payload).toMatchObject({ version: 1, status: 'reserved', orderId: order.id });
+    const createdEvent = await events.waitFor('listing.changed', (p) => p.id === listing.id && p.version === 0, { timeoutMs: 15_000 });
+    expect(createdEvent.payload).toMatchObject({ available: 3, priceCents: 4200 });
+    const held = await events.waitFor('listing.changed', (p) => p.id === listing.id && p.version === 1, { timeoutMs: 15_000 });
+    expect(held.payload).toMatchObject({ available: 1, tickets: [{ status: 'held' }, { status: 'held' }, { status: 'available' }] });
   } finally {
     await events.stop();
   }
-  const res = await fetch(second.url(`/api/tickets/${ticket.id}`));
-  expect(await res.json()).toMatchObject({ status: 'reserved', orderId: order.id, version: 1 });
+  // MAX_MARKUP_PERCENT unset: the platform's default cap.
+  expect(await (await fetch(second.url('/api/listings/terms'))).json()).toMatchObject({ maxMarkupPercent: 20 });
+  const res = await fetch(second.url(`/api/listings/${listing.id}`));
+  expect(await res.json()).toMatchObject({ available: 1, version: 1, buyableQuantities: [1] });
 
   // SIGTERM: a clean stop with exit code 0.
   second.child.kill('SIGTERM');

@@ -1,71 +1,81 @@
-import { randomUUID } from 'node:crypto';
-import { createLogger, ensureStreams, startConsumers, startOutboxRelay, type Consumer, type OrderCreatedEvent, type OutboxRelay } from '@ticketing/common';
-import { collectEvents, createTestBus, type EventCollector, type TestBus } from '@ticketing/common/testing';
+import type { Express } from 'express';
+import { catalogEventsConsumer, createLogger, startConsumers, type CatalogEventPayload, type Consumer } from '@ticketing/common';
+import { collectEvents, publishTestEvent, startEventHarness, waitFor, type EventCollector, type EventHarness } from '@ticketing/common/testing';
 import { ordersConsumer } from '../src/events/orders.consumer';
-import type { FirstPageCache } from '../src/routes/first-page-cache';
-import { startTicketsApp, type TicketsTestContext } from './support';
-
-export interface TicketsWithBus extends TicketsTestContext {
-  tb: TestBus;
-  relay: OutboxRelay;
-  consumer: Consumer;
-  /** Every ticket.* event the relay published to this namespace's TICKETS stream. */
-  published: EventCollector;
-  stop(): Promise<void>;
-}
+import { TICKETS_MIGRATIONS } from '../src/migrations';
+import { ticketsApp } from './support';
 
 export const quietLogger = createLogger('tickets-test', 'silent');
 
-/** The service as index.ts wires it (app, relay, durable 'tickets' consumer on ORDERS) on a database and namespace of its own. */
-export async function startTicketsWithBus(opts: { firstPageCache?: FirstPageCache } = {}): Promise<TicketsWithBus> {
-  const ctx = await startTicketsApp(opts);
-  const logger = quietLogger;
-  const tb = await createTestBus(logger);
-  await ensureStreams(tb.bus, ['TICKETS', 'ORDERS']);
-  const relay = startOutboxRelay({ pool: ctx.db.pool, bus: tb.bus, logger, pollIntervalMs: 200 });
-  // Short back-off: a failed delivery comes back in a fraction of a second instead of a second or more.
-  const consumer = await startConsumers([ordersConsumer({ onTicketChange: () => opts.firstPageCache?.invalidate() })], {
+export interface TicketsWithBus {
+  harness: EventHarness;
+  app: Express;
+  /** The durable 'tickets' consumer on ORDERS, started here so a test can stop it and replay the stream. */
+  orders: Consumer;
+  restartOrdersConsumer(): Promise<void>;
+  /** Every listing.changed the relay published to this namespace's LISTINGS stream. */
+  published: EventCollector;
+  /** Resolves once the 'tickets' consumer committed this event (its inbox row is written in the handler's transaction). */
+  applied(eventId: string): Promise<unknown>;
+  /** Publishes as another service would and waits until tickets applied it. */
+  deliver(...args: Parameters<typeof publishTestEvent>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service as index.ts wires it (app, relay, the EVENTS and ORDERS consumers) on a database and bus namespace of
+ * its own: common's harness runs the relay and the catalogue replica's consumer; the orders consumer is the test's.
+ */
+export async function startTicketsWithBus(): Promise<TicketsWithBus> {
+  const harness = await startEventHarness({
     service: 'tickets',
-    bus: tb.bus,
-    pool: ctx.db.pool,
-    logger,
-    backoffMs: [100, 200],
+    migrations: TICKETS_MIGRATIONS,
+    streams: ['LISTINGS', 'TICKETS', 'ORDERS', 'EVENTS'],
+    consumers: [catalogEventsConsumer()],
+    logger: quietLogger,
   });
-  const published = await collectEvents(tb.bus, 'TICKETS');
+  const startOrders = () =>
+    startConsumers([ordersConsumer()], { service: 'tickets', bus: harness.bus, pool: harness.db.pool, logger: quietLogger, backoffMs: [100, 200] });
+  const published = await collectEvents(harness.bus, 'LISTINGS');
+  const applied = (eventId: string) =>
+    waitFor(async () => (await harness.db.pool.query('SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', ['tickets', eventId])).rowCount === 1, {
+      description: `event ${eventId} to be applied`,
+    });
   const started: TicketsWithBus = {
-    ...ctx,
-    tb,
-    relay,
-    consumer,
+    harness,
+    app: ticketsApp(harness.db.pool),
+    orders: await startOrders(),
+    restartOrdersConsumer: async () => {
+      await started.orders.stop();
+      await harness.bus.jsm.consumers.delete(harness.bus.streamName('ORDERS'), 'tickets');
+      started.orders = await startOrders();
+    },
     published,
+    applied,
+    deliver: async (...args) => {
+      const eventId = await publishTestEvent(...args);
+      await applied(eventId);
+      return eventId;
+    },
     stop: async () => {
       await published.stop();
-      await started.consumer.stop();
-      await relay.stop();
-      await tb.cleanup();
-      await ctx.db.drop();
+      await started.orders.stop();
+      await harness.stop();
     },
   };
   return started;
 }
 
-/** An order.created as orders publishes it; expiresAt orders orders of one ticket (a newer order expires later). */
-export function orderCreated(ticket: { id: string; price: number }, opts: { orderId?: string; expiresInSeconds?: number } = {}): OrderCreatedEvent {
+/** A catalogue event as catalog publishes it (event.scheduled), starting tomorrow. */
+export function scheduledEvent(id: string): CatalogEventPayload {
   return {
-    id: opts.orderId ?? randomUUID(),
+    id,
     version: 0,
-    status: 'created',
-    userId: randomUUID(),
-    expiresAt: new Date(Date.now() + (opts.expiresInSeconds ?? 900) * 1000).toISOString(),
-    ticket: { id: ticket.id, priceCents: Math.round(ticket.price * 100) },
+    name: 'Open air',
+    category: 'festival',
+    venue: { name: 'Park', city: 'Berlin', country: 'DE' },
+    timeZone: 'Europe/Berlin',
+    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    status: 'scheduled',
   };
 }
-
-export const orderCancelled = (order: OrderCreatedEvent, reason: 'expired' | 'cancelled' | 'payment_rejected' = 'cancelled') => ({
-  id: order.id,
-  version: 1,
-  ticket: { id: order.ticket.id },
-  reason,
-});
-
-export const orderCompleted = (order: OrderCreatedEvent) => ({ id: order.id, version: 1, ticket: { id: order.ticket.id }, paymentId: randomUUID() });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LEGACY_EVENT_ID, listingChangedSchema } from '@ticketing/common';
 import { generateSessionKeys, refuseOutboxRows, signedInUser } from '@ticketing/common/testing';
-import { createListingAs, outboxRows, seedEvent, ticketsApp, ticketsAppForFile } from './support';
+import { outboxRows, seedEvent, ticketsApp, ticketsAppForFile } from './support';
 
 const ctx = ticketsAppForFile();
 let eventId: string;

@@ -1,206 +1,215 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startConsumers, type Pool } from '@ticketing/common';
+import { listingChangedSchema } from '@ticketing/common';
 import { publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
-import { ordersConsumer } from '../src/events/orders.consumer';
-import { orderCancelled, orderCompleted, orderCreated, quietLogger, startTicketsWithBus, type TicketsWithBus } from './events-support';
-import { createTicketAs, outboxRows } from './support';
+import { startTicketsWithBus, type TicketsWithBus } from './events-support';
+import { orderCancelled, orderCompleted, orderCreated } from './order-fixtures';
+import { createListingAs, outboxRows, seedEvent, type ListingBody } from './support';
 
 let ctx: TicketsWithBus;
+let eventId: string;
 beforeAll(async () => {
   ctx = await startTicketsWithBus();
+  eventId = await seedEvent(ctx.harness.db.pool);
 });
 afterAll(async () => {
   await ctx.stop();
 });
 
 const seller = signedInUser();
-const newTicket = () => createTicketAs(ctx.app, seller, { title: 'Final', price: 50 });
+const bus = () => ctx.harness.bus;
+const pool = () => ctx.harness.db.pool;
+const newListing = (seats = ['1', '2', '3', '4'], more: Record<string, unknown> = {}) =>
+  createListingAs(ctx.app, seller, { eventId, seats, price: 50, faceValue: 50, split: 'any', ...more });
 
-async function ticketRow(pool: Pool, id: string) {
-  const { rows } = await pool.query('SELECT status, order_id AS "orderId", version FROM tickets WHERE id = $1', [id]);
-  return rows[0] as { status: string; orderId: string | null; version: number };
+/** The listing's tickets as [status, orderId] in seat order, and its status/available/version. */
+async function state(l: ListingBody) {
+  const tickets = await pool().query('SELECT status, order_id FROM tickets WHERE listing_id = $1 ORDER BY position', [l.id]);
+  const listing = await pool().query('SELECT status, available, version FROM listings WHERE id = $1', [l.id]);
+  return { ...listing.rows[0], tickets: tickets.rows.map((t) => [t.status, t.order_id]) } as {
+    status: string;
+    available: number;
+    version: number;
+    tickets: [string, string | null][];
+  };
 }
+const free: [string, null] = ['available', null];
+const snapshotsOf = (id: string) => ctx.published.of('listing.changed').filter((p) => p.id === id);
 
-/** Resolves once the consumer committed this event (the inbox row is written in the handler's transaction). */
-const applied = (eventId: string) =>
-  waitFor(async () => (await ctx.db.pool.query('SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', ['tickets', eventId])).rowCount === 1, {
-    description: `event ${eventId} to be applied`,
+test('order.created holds its k tickets: version + 1 and one listing.changed, published on LISTINGS', async () => {
+  const l = await newListing();
+  const order = orderCreated(l, l.tickets.slice(1, 3));
+  await ctx.deliver(bus(), 'order.created', order);
+
+  expect(await state(l)).toEqual({ status: 'active', available: 2, version: 1, tickets: [free, ['held', order.id], ['held', order.id], free] });
+  const event = await ctx.published.waitFor('listing.changed', (p) => p.id === l.id && p.version === 1);
+  expect(listingChangedSchema.parse(event.payload)).toMatchObject({ available: 2, status: 'active' });
+  expect(listingChangedSchema.parse(event.payload).tickets.map((t) => t.status)).toEqual(['available', 'held', 'held', 'available']);
+  expect((await outboxRows(pool())).filter((r) => r.payload.id === l.id).map((r) => r.aggregate_key)).toEqual([`listing:${l.id}`, `listing:${l.id}`]);
+
+  const seen = await request(ctx.app).get(`/api/listings/${l.id}`).expect(200);
+  expect(seen.body).toMatchObject({ available: 2, buyableQuantities: [1, 2] });
+  expect(seen.body.tickets.map((t: { seat: string }) => t.seat)).toEqual(['1', '4']);
+});
+
+test('order.cancelled frees exactly the tickets that order holds; order.completed sells them; all sold → listing sold', async () => {
+  const l = await newListing(['1', '2', '3']);
+  const kept = orderCreated(l, l.tickets.slice(0, 2));
+  const dropped = orderCreated(l, l.tickets.slice(2));
+  await ctx.deliver(bus(), 'order.created', kept);
+  await ctx.deliver(bus(), 'order.created', dropped);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(dropped, 'expired'));
+  expect(await state(l)).toMatchObject({ status: 'active', available: 1, version: 3, tickets: [['held', kept.id], ['held', kept.id], free] });
+
+  await ctx.deliver(bus(), 'order.completed', orderCompleted(kept));
+  expect(await state(l)).toMatchObject({ status: 'active', available: 1, version: 4, tickets: [['sold', kept.id], ['sold', kept.id], free] });
+  const last = orderCreated(l, l.tickets.slice(2), { expiresInSeconds: 1000 });
+  await ctx.deliver(bus(), 'order.created', last);
+  await ctx.deliver(bus(), 'order.completed', orderCompleted(last));
+  expect(await state(l)).toMatchObject({ status: 'sold', available: 0, version: 6 });
+  // Sold is final: a stray cancellation of a completed order changes nothing.
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(kept));
+  expect(await state(l)).toMatchObject({ status: 'sold', version: 6 });
+  await waitFor(() => expect(snapshotsOf(l.id).map((p) => p.version)).toEqual([0, 1, 2, 3, 4, 5, 6]));
+});
+
+test('events of two orders of one ticket out of order: the newer order keeps the hold', async () => {
+  const l = await newListing(['1', '2']);
+  // Orders cancelled the old order (both tickets) and then created the new one (ticket 2 only); tickets hears the new
+  // order first, then the old order's creation, then the old order's cancellation.
+  const oldOrder = orderCreated(l, l.tickets, { expiresInSeconds: 900 });
+  const newOrder = orderCreated(l, l.tickets.slice(1), { expiresInSeconds: 1200 });
+  await ctx.deliver(bus(), 'order.created', newOrder);
+  await ctx.deliver(bus(), 'order.created', oldOrder);
+  // The old order takes only the ticket no newer order has been seen for.
+  expect((await state(l)).tickets).toEqual([
+    ['held', oldOrder.id],
+    ['held', newOrder.id],
+  ]);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(oldOrder));
+  expect((await state(l)).tickets).toEqual([free, ['held', newOrder.id]]);
+
+  // And the other way round: the old order's creation first, then the new one takes over its ticket.
+  const l2 = await newListing(['1', '2']);
+  const old2 = orderCreated(l2, l2.tickets, { expiresInSeconds: 900 });
+  const new2 = orderCreated(l2, l2.tickets.slice(0, 1), { expiresInSeconds: 1200 });
+  await ctx.deliver(bus(), 'order.created', old2);
+  await ctx.deliver(bus(), 'order.created', new2);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(old2));
+  expect(await state(l2)).toMatchObject({ available: 1, tickets: [['held', new2.id], free] });
+});
+
+test('order.created arriving after its cancellation holds nothing; order.completed arriving first sells', async () => {
+  const l = await newListing(['1', '2']);
+  const cancelled = orderCreated(l, l.tickets.slice(0, 1));
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(cancelled));
+  await ctx.deliver(bus(), 'order.created', cancelled);
+  expect(await state(l)).toMatchObject({ version: 0, tickets: [free, free] });
+
+  const paid = orderCreated(l, l.tickets.slice(1));
+  await ctx.deliver(bus(), 'order.completed', orderCompleted(paid));
+  await ctx.deliver(bus(), 'order.created', paid);
+  expect(await state(l)).toMatchObject({ version: 1, tickets: [free, ['sold', paid.id]] });
+});
+
+test('a withdrawn listing: a late order still holds the tickets it took, and its cancellation leaves them withdrawn', async () => {
+  const l = await newListing(['1', '2', '3']);
+  const held = orderCreated(l, l.tickets.slice(0, 1));
+  await ctx.deliver(bus(), 'order.created', held);
+  await request(ctx.app).delete(`/api/listings/${l.id}`).set('Cookie', seller.cookie).expect(204);
+  expect(await state(l)).toMatchObject({ status: 'withdrawn', tickets: [['held', held.id], ['withdrawn', null], ['withdrawn', null]] });
+
+  // An order that took tickets 2 and 3 before orders learnt of the withdrawal: orders decided, tickets follows.
+  const late = orderCreated(l, l.tickets.slice(1), { expiresInSeconds: 1000 });
+  await ctx.deliver(bus(), 'order.created', late);
+  expect((await state(l)).tickets).toEqual([
+    ['held', held.id],
+    ['held', late.id],
+    ['held', late.id],
+  ]);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(late, 'expired'));
+  await ctx.deliver(bus(), 'order.completed', orderCompleted(held));
+  expect(await state(l)).toMatchObject({
+    status: 'withdrawn',
+    available: 0,
+    tickets: [['sold', held.id], ['withdrawn', null], ['withdrawn', null]],
   });
-
-async function publish(...args: Parameters<typeof publishTestEvent>): Promise<string> {
-  const eventId = await publishTestEvent(...args);
-  await applied(eventId);
-  return eventId;
-}
-
-const updatesOf = (ticketId: string) => ctx.published.of('ticket.updated').filter((p) => p.id === ticketId);
-
-/**
- * A ticket and two of its orders, the old one ending before the new one began (as orders creates them), after both
- * order.created events were applied, the one of `createdFirst` first: either way the new order holds the ticket.
- */
-async function heldByNewerOrder(createdFirst: 'old' | 'new') {
-  const t = await newTicket();
-  const oldOrder = orderCreated(t, { expiresInSeconds: 900 });
-  const newOrder = orderCreated(t, { expiresInSeconds: 1200 });
-  for (const order of createdFirst === 'old' ? [oldOrder, newOrder] : [newOrder, oldOrder]) await publish(ctx.tb.bus, 'order.created', order);
-  return { t, oldOrder, newOrder };
-}
-
-test('order.created holds the ticket and publishes ticket.updated (reserved, version + 1) through the outbox', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.created', order);
-
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: order.id, version: 1 });
-  const event = await ctx.published.waitFor('ticket.updated', (p) => p.id === t.id);
-  expect(event.payload).toEqual({ id: t.id, version: 1, title: 'Final', priceCents: 5000, userId: seller.id, orderId: order.id, status: 'reserved' });
-  const row = (await outboxRows(ctx.db.pool)).find((r) => r.event_id === event.eventId);
-  expect(row?.subject).toBe('ticket.updated');
-
-  const res = await request(ctx.app).get(`/api/tickets/${t.id}`).expect(200);
-  expect(res.body).toMatchObject({ status: 'reserved', orderId: order.id, version: 1 });
-  // Held: the seller cannot edit, and it is no longer listed for sale.
-  await request(ctx.app).put(`/api/tickets/${t.id}`).set('Cookie', seller.cookie).send({ price: 1 }).expect(409);
-  const listing = await request(ctx.app).get('/api/tickets').query({ limit: 100 }).expect(200);
-  expect(listing.body.tickets.map((x: { id: string }) => x.id)).not.toContain(t.id);
 });
 
-test('order.cancelled for the holding order frees the ticket (version + 1, ticket.updated available)', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.created', order);
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(order, 'expired'));
-
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'available', orderId: null, version: 2 });
-  await waitFor(() => expect(updatesOf(t.id).map((p) => [p.version, p.status, p.orderId])).toEqual([
-    [1, 'reserved', order.id],
-    [2, 'available', null],
-  ]));
-  // Free again: the seller may edit.
-  const edit = await request(ctx.app).put(`/api/tickets/${t.id}`).set('Cookie', seller.cookie).send({ price: 45 }).expect(200);
-  expect(edit.body.version).toBe(3);
+test('an order event for a listing that does not exist is acknowledged and changes nothing', async () => {
+  const before = (await outboxRows(pool())).length;
+  const ghost = orderCreated({ id: randomUUID(), eventId, sellerId: seller.id, price: 10 }, [{ id: randomUUID(), seat: null }]);
+  await ctx.deliver(bus(), 'order.created', ghost);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(ghost));
+  expect((await outboxRows(pool())).length).toBe(before);
+  expect((await pool().query('SELECT 1 FROM known_orders WHERE order_id = $1', [ghost.id])).rowCount).toBe(0);
 });
 
-test('a late order.cancelled of an old order does not free a ticket now held by a newer order', async () => {
-  // Orders cancelled the old order and created the new one, but the new order's event arrives first.
-  const { t, oldOrder, newOrder } = await heldByNewerOrder('old');
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 2 });
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(oldOrder));
-
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 2 });
-  await request(ctx.app).put(`/api/tickets/${t.id}`).set('Cookie', seller.cookie).send({ price: 1 }).expect(409);
+test('a version 1 order event (one ticket) applies to the migrated one-ticket listing of that id', async () => {
+  const l = await newListing(['only']);
+  // A migrated listing's id is its one ticket's id: make this listing look like one.
+  const ticketId = l.tickets[0]!.id;
+  await pool().query('UPDATE tickets SET id = listing_id WHERE id = $1', [ticketId]);
+  const orderId = randomUUID();
+  await ctx.deliver(bus(), 'order.created', {
+    id: orderId,
+    version: 0,
+    status: 'created',
+    userId: randomUUID(),
+    expiresAt: new Date(Date.now() + 900_000).toISOString(),
+    ticket: { id: l.id, priceCents: 5000 },
+  } as never);
+  expect(await state(l)).toMatchObject({ available: 0, tickets: [['held', orderId]] });
 });
 
-test('an old order’s late order.created does not take the hold from a newer order', async () => {
-  const { t, oldOrder, newOrder } = await heldByNewerOrder('new');
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'reserved', orderId: newOrder.id, version: 1 });
-
-  // Even once the newer order has ended, the older one (which ended before it began) does not come back.
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(newOrder));
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'available', orderId: null, version: 2 });
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(oldOrder));
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'available', orderId: null, version: 2 });
-});
-
-test('order.created arriving after that order’s order.cancelled does not hold the ticket', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(order));
-  await publish(ctx.tb.bus, 'order.created', order);
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'available', orderId: null, version: 0 });
-  expect(updatesOf(t.id)).toEqual([]);
-});
-
-test('order.completed sells the ticket; after that edits get 409 and late events change nothing', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.created', order);
-  await publish(ctx.tb.bus, 'order.completed', orderCompleted(order));
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'sold', orderId: order.id, version: 2 });
-  const sold = await ctx.published.waitFor('ticket.updated', (p) => p.id === t.id && p.status === 'sold');
-  expect(sold.payload).toMatchObject({ version: 2, orderId: order.id, priceCents: 5000 });
-
-  const res = await request(ctx.app).put(`/api/tickets/${t.id}`).set('Cookie', seller.cookie).send({ title: 'Resold' }).expect(409);
-  expect(res.body.errors[0].message).toMatch(/sold/);
-  // A stray cancellation, and another order's creation, leave a sold ticket sold.
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(order, 'expired'));
-  await publish(ctx.tb.bus, 'order.created', orderCreated(t, { expiresInSeconds: 5000 }));
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'sold', orderId: order.id, version: 2 });
-});
-
-test('order.completed arriving before its order.created still sells, and the late order.created changes nothing', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.completed', orderCompleted(order));
-  await publish(ctx.tb.bus, 'order.created', order);
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'sold', orderId: order.id, version: 1 });
-});
-
-test('an order event for a ticket that does not exist is acknowledged and changes nothing', async () => {
-  const before = (await outboxRows(ctx.db.pool)).length;
-  const ghost = orderCreated({ id: randomUUID(), price: 10 });
-  await publish(ctx.tb.bus, 'order.created', ghost); // resolves only once acked-and-committed (inbox row)
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(ghost));
-  expect((await outboxRows(ctx.db.pool)).length).toBe(before);
-  expect((await ctx.db.pool.query('SELECT 1 FROM known_orders WHERE order_id = $1', [ghost.id])).rowCount).toBe(0);
-});
-
-test('events of many orders for one ticket, in any order and at once, end with the newest order holding it', async () => {
-  const tickets = await Promise.all(Array.from({ length: 4 }, () => newTicket()));
-  const finals = await Promise.all(
-    tickets.map(async (t, ti) => {
-      // Orders 0..4, each created after the previous ended; the last is still holding (or, for odd tickets, bought it).
-      const orders = Array.from({ length: 5 }, (_, i) => orderCreated(t, { expiresInSeconds: 900 + i * 60 }));
-      const last = orders[orders.length - 1]!;
-      const events: Array<() => Promise<string>> = orders.flatMap((o) =>
-        o === last ? [() => publishTestEvent(ctx.tb.bus, 'order.created', o)] : [() => publishTestEvent(ctx.tb.bus, 'order.created', o), () => publishTestEvent(ctx.tb.bus, 'order.cancelled', orderCancelled(o))],
+test('events of many orders on several listings, all at once and in any order, end as orders decided, versions without gaps', async () => {
+  const listings = await Promise.all(Array.from({ length: 3 }, () => newListing(['1', '2', '3', '4'])));
+  await Promise.all(
+    listings.map(async (l) => {
+      // Orders 0..3 each on a pair, each created after the previous ended; the last (tickets 3–4) holds, and bought on odd listings.
+      const orders = Array.from({ length: 4 }, (_, i) => orderCreated(l, i % 2 ? l.tickets.slice(2) : l.tickets.slice(1, 3), { expiresInSeconds: 900 + i * 60 }));
+      const last = orders[3]!;
+      const sends = orders.flatMap((o) =>
+        o === last
+          ? [() => publishTestEvent(bus(), 'order.created', o)]
+          : [() => publishTestEvent(bus(), 'order.created', o), () => publishTestEvent(bus(), 'order.cancelled', orderCancelled(o))],
       );
-      if (ti % 2 === 1) events.push(() => publishTestEvent(ctx.tb.bus, 'order.completed', orderCompleted(last)));
-      // A deterministic shuffle per ticket (reverse, interleave) so the test is repeatable yet far from publish order.
-      const shuffled = ti % 2 === 0 ? [...events].reverse() : events.filter((_, i) => i % 2 === 1).concat(events.filter((_, i) => i % 2 === 0));
-      const ids = await Promise.all(shuffled.map((send) => send()));
-      await Promise.all(ids.map(applied));
-      return { t, last, status: ti % 2 === 1 ? 'sold' : 'reserved' };
+      const odd = listings.indexOf(l) % 2 === 1;
+      if (odd) sends.push(() => publishTestEvent(bus(), 'order.completed', orderCompleted(last)));
+      const ids = await Promise.all([...sends].reverse().map((send) => send()));
+      await Promise.all(ids.map(ctx.applied));
+      const status = odd ? 'sold' : 'held';
+      expect((await state(l)).tickets).toEqual([free, free, [status, last.id], [status, last.id]]);
     }),
   );
-  for (const { t, last, status } of finals) {
-    expect(await ticketRow(ctx.db.pool, t.id)).toMatchObject({ status, orderId: last.id });
-    // The published history of the ticket is a gap-free version sequence (what a replica needs to apply it in order).
+  for (const l of listings) {
     await waitFor(async () => {
-      const versions = updatesOf(t.id).map((p) => p.version);
-      expect(versions).toEqual(Array.from({ length: (await ticketRow(ctx.db.pool, t.id)).version }, (_, i) => i + 1));
+      const versions = snapshotsOf(l.id).map((p) => p.version);
+      expect(versions).toEqual(Array.from({ length: (await state(l)).version + 1 }, (_, i) => i));
     });
   }
 });
 
-test('a redelivered event (same event id) changes nothing: replaying the whole ORDERS stream leaves every ticket as it is', async () => {
-  const t = await newTicket();
-  const order = orderCreated(t);
-  await publish(ctx.tb.bus, 'order.created', order);
-  await publish(ctx.tb.bus, 'order.cancelled', orderCancelled(order));
-  expect(await ticketRow(ctx.db.pool, t.id)).toEqual({ status: 'available', orderId: null, version: 2 });
-  const ticketsBefore = (await ctx.db.pool.query('SELECT id, status, order_id, version FROM tickets ORDER BY id')).rows;
-  const outboxBefore = (await outboxRows(ctx.db.pool)).length;
-  const inboxCount = async () => (await ctx.db.pool.query('SELECT count(*)::int AS n FROM inbox')).rows[0].n as number;
+test('a redelivered event changes nothing: replaying the whole ORDERS stream leaves every listing as it is', async () => {
+  const l = await newListing(['1', '2']);
+  const order = orderCreated(l, l.tickets);
+  await ctx.deliver(bus(), 'order.created', order);
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelled(order));
+  const snapshot = async () => (await pool().query('SELECT l.id, l.version, t.id AS ticket, t.status, t.order_id FROM listings l JOIN tickets t ON t.listing_id = l.id ORDER BY t.id')).rows;
+  const before = await snapshot();
+  const outboxBefore = (await outboxRows(pool())).length;
+  const inboxCount = async () => (await pool().query('SELECT count(*)::int AS n FROM inbox')).rows[0].n as number;
   const inboxBefore = await inboxCount();
 
-  // Lose the durable consumer's position (as if NATS lost its store): every event of the stream is delivered again,
-  // with the same event ids, including this order.created that would otherwise hold the ticket once more.
-  await ctx.consumer.stop();
-  await ctx.tb.bus.jsm.consumers.delete(ctx.tb.bus.streamName('ORDERS'), 'tickets');
-  ctx.consumer = await startConsumers([ordersConsumer()], { service: 'tickets', bus: ctx.tb.bus, pool: ctx.db.pool, logger: quietLogger, backoffMs: [100] });
-  const info = () => ctx.tb.bus.jsm.consumers.info(ctx.tb.bus.streamName('ORDERS'), 'tickets');
-  const streamLast = (await ctx.tb.bus.jsm.streams.info(ctx.tb.bus.streamName('ORDERS'))).state.last_seq;
+  // Lose the durable consumer's position (as if NATS lost its store): every event is delivered again, same ids.
+  await ctx.restartOrdersConsumer();
+  const streamLast = (await bus().jsm.streams.info(bus().streamName('ORDERS'))).state.last_seq;
   await waitFor(async () => {
-    const i = await info();
-    expect(i.ack_floor.stream_seq).toBe(streamLast);
-    expect(i.num_pending + i.num_ack_pending).toBe(0);
+    const info = await bus().jsm.consumers.info(bus().streamName('ORDERS'), 'tickets');
+    expect(info.ack_floor.stream_seq).toBe(streamLast);
+    expect(info.num_pending + info.num_ack_pending).toBe(0);
   });
-
-  expect((await ctx.db.pool.query('SELECT id, status, order_id, version FROM tickets ORDER BY id')).rows).toEqual(ticketsBefore);
-  expect((await outboxRows(ctx.db.pool)).length).toBe(outboxBefore);
-  // Every replayed event was recognised by its id and skipped, not re-applied.
+  expect(await snapshot()).toEqual(before);
+  expect((await outboxRows(pool())).length).toBe(outboxBefore);
   expect(await inboxCount()).toBe(inboxBefore);
 });
