@@ -26,14 +26,32 @@ import { createTestBus, createTestDatabase, waitFor } from '../common/src/testin
 const [backlog = 20_000, rate = 500, seconds = 10] = process.argv.slice(2).map(Number);
 const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'warn');
 const userId = randomUUID();
-const ticketIds = Array.from({ length: 200 }, () => randomUUID());
+const eventId = randomUUID();
+const listingIds = Array.from({ length: 200 }, () => randomUUID());
+const seats = new Map(listingIds.map((id) => [id, Array.from({ length: 4 }, (_v, i) => ({ id: randomUUID(), seat: String(i + 1), status: 'available' as const }))]));
 const versions = new Map<string, number>();
 
-function nextEvent(): EventPayload<'ticket.updated'> {
-  const id = ticketIds[Math.floor(Math.random() * ticketIds.length)]!;
+/** A listing.changed snapshot of one of 200 four-seat listings, its next version (the typical event's size). */
+function nextEvent(): EventPayload<'listing.changed'> {
+  const id = listingIds[Math.floor(Math.random() * listingIds.length)]!;
   const version = (versions.get(id) ?? 0) + 1;
   versions.set(id, version);
-  return { id, version, title: 'bench', priceCents: 1000, userId, orderId: null, status: 'available' };
+  const tickets = seats.get(id)!;
+  return {
+    id,
+    eventId,
+    sellerId: userId,
+    version,
+    status: 'active',
+    section: 'Block 512',
+    row: 'F',
+    priceCents: 1000,
+    faceValueCents: 1000,
+    split: 'any',
+    delivery: 'later',
+    available: tickets.length,
+    tickets,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -44,12 +62,12 @@ async function main(): Promise<void> {
   const db = await createTestDatabase([COMMON_MIGRATIONS], 'bench_bus');
   const tb = await createTestBus(logger);
   try {
-    await ensureStreams(tb.bus, ['TICKETS']);
+    await ensureStreams(tb.bus, ['LISTINGS']);
 
     // 1. Relay publish rate over a committed backlog.
     for (let i = 0; i < backlog; i += 500) {
       await withTransaction(db.pool, async (tx) => {
-        for (let j = i; j < Math.min(backlog, i + 500); j++) await writeOutbox(tx, 'ticket.updated', nextEvent());
+        for (let j = i; j < Math.min(backlog, i + 500); j++) await writeOutbox(tx, 'listing.changed', nextEvent());
       });
     }
     // As in production the writer (API), the relay and the consumer (another service) do not share a pool.
@@ -71,10 +89,10 @@ async function main(): Promise<void> {
       bus: tb.bus,
       logger,
       service: 'bench',
-      stream: 'TICKETS',
+      stream: 'LISTINGS',
       pool: consumerPool,
       handlers: {
-        'ticket.updated': async (_p, ctx) => {
+        'listing.changed': async (_p, ctx) => {
           handledAt.set(ctx.eventId, performance.now());
         },
       },
@@ -86,7 +104,7 @@ async function main(): Promise<void> {
 
     // When each event reached the stream (an ordered consumer sees it there), to split relay lag from consumer lag.
     const inStreamAt = new Map<string, number>();
-    const watcher = await tb.bus.js.consumers.get(tb.bus.streamName('TICKETS'), { deliver_policy: DeliverPolicy.New });
+    const watcher = await tb.bus.js.consumers.get(tb.bus.streamName('LISTINGS'), { deliver_policy: DeliverPolicy.New });
     const watched = await watcher.consume();
     void (async () => {
       for await (const m of watched) inStreamAt.set(m.headers?.get('Nats-Msg-Id') ?? '', performance.now());
@@ -103,7 +121,7 @@ async function main(): Promise<void> {
       const eventId = randomUUID();
       const payload = nextEvent();
       writes.push(
-        withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.updated', payload, { eventId })).then(() => {
+        withTransaction(db.pool, (tx) => writeOutbox(tx, 'listing.changed', payload, { eventId })).then(() => {
           committedAt.set(eventId, performance.now());
         }),
       );

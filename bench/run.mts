@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CpuMeter, cpuSnapshot } from './lib/cpu.mjs';
 import { attachToRunningPlatform, startBenchPlatform, type BenchPlatform } from './lib/platform.mjs';
 import { LoadProcess } from './lib/load-process.mjs';
-import { mintUsers, TicketSupply } from './lib/market.mjs';
+import { BuyerPool, ListingSupply, mintUsers, scheduleBenchEvent, type Shape } from './lib/market.mjs';
 import type { BenchContext, Metric } from './lib/context.mjs';
 import { describeMachine, formatTable, recordInDoc, writeResults } from './lib/report.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     platform = attachToRunningPlatform();
     log('attached to the running platform (npm start)');
   } else {
-    log('starting an isolated platform (tickets, orders, expiration, payments)…');
+    log('starting an isolated platform (tickets, orders, expiration, payments, catalog)…');
     fs.rmSync(profileDir, { recursive: true, force: true });
     const serviceEnv = profiledService ? { [profiledService]: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : undefined;
     platform = await startBenchPlatform({ logFile: path.join(resultsDir, 'platform.log'), serviceEnv });
@@ -80,19 +80,25 @@ async function main(): Promise<void> {
     );
   try {
     const [seller] = mintUsers(1, platform.privateKey, 'seller');
+    log('\nscheduling the event every listing is for…');
+    const eventId = await scheduleBenchEvent(platform, log);
     const ctx: BenchContext = {
       platform,
       load,
-      supply: new TicketSupply(platform, load, seller!, log),
-      buyers: mintUsers(500, platform.privateKey, 'buyer'),
+      supply: new ListingSupply(platform, load, seller!, eventId, log),
+      buyers: new BuyerPool(platform.privateKey),
+      eventId,
       quick,
       log,
     };
     const selected = SCENARIOS.filter((sc) => !only || only.includes(sc.name));
     // One listing pass up front (the scenarios top up if the saturation rate turns out higher than guessed).
     const guess = quick ? 120 : 150;
-    log('\nlisting the tickets the scenarios will order…');
-    await ctx.supply.ensure(selected.reduce((n, sc) => n + sc.tickets(quick, guess), 0));
+    log('\nlisting what the scenarios will order…');
+    for (const shape of ['pair', 'block'] as Shape[]) {
+      const wanted = selected.reduce((n, sc) => n + (sc.listings(quick, guess)[shape] ?? 0), 0);
+      if (wanted) await ctx.supply.ensure(shape, wanted);
+    }
     for (const scenario of selected) {
       const t0 = Date.now();
       log(`\n${scenario.name}`);

@@ -1,6 +1,6 @@
 import type { BenchPlatform } from './platform.mjs';
 import type { LoadProcess } from './load-process.mjs';
-import type { BenchUser, TicketSupply } from './market.mjs';
+import type { BuyerPool, ListingSupply } from './market.mjs';
 import type { RunResult, Sample } from './protocol.mjs';
 import { median, percentile } from './stats.mjs';
 
@@ -27,9 +27,12 @@ export interface Metric {
 export interface BenchContext {
   platform: BenchPlatform;
   load: LoadProcess;
-  supply: TicketSupply;
-  /** Signed-in buyers (JWT sessions); onsale uses 500 distinct ones per round. */
-  buyers: BenchUser[];
+  /** Listings of the bench's event nobody has ordered from yet, by shape. */
+  supply: ListingSupply;
+  /** Fresh signed-in buyers (JWT sessions): one per order. */
+  buyers: BuyerPool;
+  /** The catalogue event every listing is for. */
+  eventId: string;
   quick: boolean;
   log: (msg: string) => void;
   /** Set by order creation, used by propagation and overload: the platform's saturation throughput and latency. */

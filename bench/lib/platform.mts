@@ -4,13 +4,17 @@ import path from 'node:path';
 import pg from 'pg';
 import { startPlatform, ROOT, type Platform } from '../../scripts/platform/index.mjs';
 
-/** The services the scenarios exercise, plus payments, which consumes every order event as it would in production. */
-export const BENCH_SERVICES = ['tickets', 'orders', 'expiration', 'payments'] as const;
+/**
+ * The services the scenarios exercise, plus payments, which consumes every order event as it would in production, and
+ * catalog, which schedules the bench's event and consumes every listing change.
+ */
+export const BENCH_SERVICES = ['tickets', 'orders', 'expiration', 'payments', 'catalog'] as const;
 
-/** Both services' default pool size (orders/src/config.ts DB_POOL_SIZE, tickets/src/index.ts createPool's default). */
+/** Both services' default pool size (common's DB_POOL_SIZE default). */
 export const SERVICE_POOL_SIZE = 10;
 
 export interface BenchPlatform {
+  catalogUrl: string;
   ticketsUrl: string;
   ordersUrl: string;
   databaseUrls: { tickets: string; orders: string };
@@ -65,6 +69,7 @@ export async function startBenchPlatform(opts: { logFile: string; serviceEnv?: R
   const databaseUrls = { tickets: postgresUrl(platform.databases.tickets!), orders: postgresUrl(platform.databases.orders!) };
   const db = pools(databaseUrls);
   return {
+    catalogUrl: url('catalog'),
     ticketsUrl: url('tickets'),
     ordersUrl: url('orders'),
     databaseUrls,
@@ -87,13 +92,14 @@ export async function startBenchPlatform(opts: { logFile: string; serviceEnv?: R
 /**
  * A platform already running as `npm start` runs it: services on their default ports, databases ticketing_*, the empty
  * bus namespace, sessions signed with the key pair in .keys/. The bench adds listings and orders to it. For another
- * layout: BENCH_TICKETS_URL, BENCH_ORDERS_URL, BENCH_DATABASE_PREFIX, EXPIRATION_QUEUE_PREFIX.
+ * layout: BENCH_CATALOG_URL, BENCH_TICKETS_URL, BENCH_ORDERS_URL, BENCH_DATABASE_PREFIX, EXPIRATION_QUEUE_PREFIX.
  */
 export function attachToRunningPlatform(): BenchPlatform {
   const prefix = process.env.BENCH_DATABASE_PREFIX ?? 'ticketing';
   const databaseUrls = { tickets: postgresUrl(`${prefix}_tickets`), orders: postgresUrl(`${prefix}_orders`) };
   const db = pools(databaseUrls);
   return {
+    catalogUrl: process.env.BENCH_CATALOG_URL ?? 'http://127.0.0.1:3006',
     ticketsUrl: process.env.BENCH_TICKETS_URL ?? 'http://127.0.0.1:3002',
     ordersUrl: process.env.BENCH_ORDERS_URL ?? 'http://127.0.0.1:3003',
     databaseUrls,
@@ -105,7 +111,7 @@ export function attachToRunningPlatform(): BenchPlatform {
     privateKey: fs.readFileSync(path.join(ROOT, '.keys', 'jwt-private.pem'), 'utf8'),
     owned: false,
     pids: () => ({}),
-    databaseNames: [`${prefix}_tickets`, `${prefix}_orders`, `${prefix}_payments`],
+    databaseNames: [`${prefix}_tickets`, `${prefix}_orders`, `${prefix}_payments`, `${prefix}_catalog`],
     stop: async () => {
       await Promise.all([db.tickets.end(), db.orders.end()]);
     },

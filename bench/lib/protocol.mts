@@ -59,14 +59,17 @@ export interface PgOrdersJob {
   databaseUrl: string;
   poolSize: number;
   concurrency: number;
-  orders: Array<{ ticketId: string; buyerId: string }>;
+  /** One order per entry: k tickets of the listing, by that buyer. */
+  orders: Array<{ listingId: string; buyerId: string }>;
+  quantity: number;
   holdSeconds: number;
 }
 
-/** The tickets service's listing SELECT, issued directly with pg for durationMs. */
+/** The tickets service's SELECTs behind an event's page of listings, issued directly with pg for durationMs. */
 export interface PgListingsJob {
   kind: 'pg-listings';
   databaseUrl: string;
+  eventId: string;
   poolSize: number;
   concurrency: number;
   durationMs: number;

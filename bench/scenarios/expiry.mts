@@ -2,30 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { withTransaction } from '@ticketing/common';
+import { priceOrder, withTransaction } from '@ticketing/common';
 import { insertOrder } from '../../orders/src/data/orders.data.js';
+import { findListing, listingTickets } from '../../orders/src/data/listings.data.js';
 import { recordOrderCreated } from '../../orders/src/domain/order-events.js';
 import { absoluteMetric, bothSides, ratioMetric, repeatAlternating, type BenchContext, type Metric } from '../lib/context.mjs';
 import { percentile } from '../lib/stats.mjs';
+import { ORDER_QUANTITY, takeListings } from './order-creation.mjs';
 
 const SPREAD_MS = 1000;
 const RELEASE_LIMIT_MS = 10_000;
 /** How long after the last hold is due the bench keeps watching, so a miss is measured rather than cut off. */
 const GIVE_UP_MS = 90_000;
 const EXPIRATION_CONCURRENCY = 50; // expiration/src/config.ts EXPIRATION_WORKER_CONCURRENCY default
+/** orders' defaults (BUYER_FEE_PERCENT, SELLER_FEE_PERCENT). */
+const FEES = { buyerFeePercent: 10, sellerFeePercent: 5 };
 
 /**
- * Holds that all end within one second, created ahead of time the way POST /api/orders creates them (orders' own
- * insertOrder + order.created outbox row, in orders' database) but with expiresAt chosen: no HTTP path can create
- * 10,000 orders within one second. Everything after the insert is the platform's own: the relay publishes
- * order.created; tickets holds the ticket; expiration schedules the timer; the timer fires expiration.completed;
- * orders cancels; tickets frees the ticket. Lateness = the moment tickets frees it (known_orders.updated_at of the
- * cancellation, written in the transaction that frees the ticket) − expiresAt.
+ * Holds of two tickets that all end within one second, created ahead of time the way POST /api/orders creates them
+ * (orders' own insertOrder + order.created outbox row, in orders' database, at orders' default fees) but with
+ * expiresAt chosen: no HTTP path can create 10,000 orders within one second. Everything after the insert is the
+ * platform's own: the relay publishes order.created; tickets holds the pair; expiration schedules the timer; the timer
+ * fires expiration.completed; orders cancels; tickets frees the pair. Lateness = the moment tickets frees them
+ * (known_orders.updated_at of the cancellation, written in the transaction that frees the tickets) − expiresAt.
  */
 async function expireHolds(ctx: BenchContext, count: number) {
   const { db } = ctx.platform;
-  const ids = ctx.supply.take(count);
-  const prices = new Map((await db.orders.query<{ id: string; p: number }>('SELECT id, price_cents AS p FROM tickets WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => [r.id, r.p]));
+  const ids = takeListings(ctx, count);
+  const buyers = ctx.buyers.next(count);
   // Time for the inserts and for every service to take in `count` order.created events before the first is due.
   const leadMs = 4000 + count * 5;
   const dueFrom = Date.now() + leadMs;
@@ -37,13 +41,24 @@ async function expireHolds(ctx: BenchContext, count: number) {
     withTransaction(db.orders, async (tx) => {
       const dbNow = Number((await tx.query<{ ms: string }>('SELECT (extract(epoch FROM now()) * 1000)::text AS ms')).rows[0]!.ms);
       for (const i of batch) {
-        const ticketId = ids[i]!;
+        const listing = (await findListing(tx, ids[i]!))!;
+        const tickets = (await listingTickets(tx, listing.id)).slice(0, ORDER_QUANTITY);
+        const price = priceOrder(listing.priceCents, ORDER_QUANTITY, FEES);
         const order = await insertOrder(tx, {
           id: randomUUID(),
-          userId: ctx.buyers[i % ctx.buyers.length]!.id,
-          ticketId,
-          priceCents: prices.get(ticketId)!,
+          userId: buyers[i]!.id,
+          listingId: listing.id,
+          eventId: listing.eventId,
+          sellerId: listing.sellerId,
+          section: listing.section,
+          row: listing.row,
+          quantity: ORDER_QUANTITY,
+          unitPriceCents: price.unitPriceCents,
+          buyerFeeCents: price.buyerFeeCents,
+          sellerFeeCents: price.sellerFeeCents,
+          totalCents: price.totalCents,
           holdSeconds: (dueOf(i) - dbNow) / 1000,
+          tickets,
         });
         expiresAt.set(order.id, order.expiresAt.getTime());
         await recordOrderCreated(tx, order);
@@ -55,13 +70,13 @@ async function expireHolds(ctx: BenchContext, count: number) {
   const queue = new Queue(ctx.platform.expirationQueue.name, { connection: redis, prefix: ctx.platform.expirationQueue.prefix });
   const orderIds = [...expiresAt.keys()];
   const heldCount = async () =>
-    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1::uuid[]) AND status = 'reserved'`, [ids])).rows[0]!.n;
+    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE listing_id = ANY($1::uuid[]) AND status = 'held'`, [ids])).rows[0]!.n;
   let ready = false;
   let readyAtMs = Number.NaN;
   try {
     while (Date.now() < dueFrom - 100) {
       const [held, delayed] = await Promise.all([heldCount(), queue.getDelayedCount()]);
-      if (held === count && delayed >= count) {
+      if (held === count * ORDER_QUANTITY && delayed >= count) {
         ready = true;
         readyAtMs = dueFrom - Date.now();
         break;
@@ -77,16 +92,16 @@ async function expireHolds(ctx: BenchContext, count: number) {
 
   const lastDue = dueOf(count - 1);
   const freedCount = async () =>
-    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1::uuid[]) AND status = 'available'`, [ids])).rows[0]!.n;
+    (await db.tickets.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE listing_id = ANY($1::uuid[]) AND status = 'available'`, [ids])).rows[0]!.n;
   // This poll only decides when to stop watching: lateness and the "all free" time come from the release timestamps.
-  while (Date.now() < lastDue + GIVE_UP_MS && (Date.now() < dueFrom || (await freedCount()) < count)) await sleep(1000);
+  while (Date.now() < lastDue + GIVE_UP_MS && (Date.now() < dueFrom || (await freedCount()) < count * ORDER_QUANTITY)) await sleep(1000);
   const { rows } = await db.tickets.query<{ order_id: string; ms: string }>(
     `SELECT order_id, (extract(epoch FROM updated_at) * 1000)::text AS ms FROM known_orders WHERE order_id = ANY($1::uuid[]) AND state = 'cancelled'`,
     [orderIds],
   );
   const lateness = rows.map((r) => Number(r.ms) - expiresAt.get(r.order_id)!);
   const lastRelease = rows.reduce((max, r) => Math.max(max, Number(r.ms)), 0);
-  ctx.supply.giveBack(ids);
+  ctx.supply.giveBack('pair', ids);
   return { lateness, unreleased: count - rows.length, releaseSpanMs: lastRelease - dueFrom, ready, spareMs: readyAtMs };
 }
 
@@ -103,15 +118,15 @@ async function bareTimers(ctx: BenchContext, count: number) {
   return { lateness: result.samples.map((s) => s[2]), missing: count - result.samples.length };
 }
 
-/** Expiry: N holds ending within one second; how late each ticket is free again, against a bare BullMQ timer's lateness. */
+/** Expiry: N holds of a pair ending within one second; how late each pair is free again, against a bare BullMQ timer's lateness. */
 const plan = (quick: boolean) => (quick ? { count: 500, reps: 2 } : { count: 10_000, reps: 2 });
 
-/** The same tickets serve every repetition: each is free again once its hold has expired. */
-export const expiryTickets = (quick: boolean) => plan(quick).count;
+/** The same listings serve every repetition: each is free again once its hold has expired. */
+export const expiryListings = (quick: boolean) => ({ pair: plan(quick).count });
 
 export async function expiry(ctx: BenchContext): Promise<Metric[]> {
   const { count, reps } = plan(ctx.quick);
-  await ctx.supply.ensure(count);
+  await ctx.supply.ensure('pair', count);
   const runs = await repeatAlternating(reps, () => expireHolds(ctx, count), () => bareTimers(ctx, count), {
     afterEach: (rep, l, bare) =>
       ctx.log(

@@ -1,18 +1,19 @@
 import { absoluteMetric, countStatuses, ratioMetric, repeatAlternating, type BenchContext, type Metric } from '../lib/context.mjs';
 import { median, percentile } from '../lib/stats.mjs';
-import { orderItems, returnUnused, runOrdersHttp } from './order-creation.mjs';
+import { orderItems, returnUnused, runOrdersHttp, takeListings } from './order-creation.mjs';
 
-/** Open-loop POST /api/orders at `rate` on distinct tickets; what got through, how fast the rest was turned away. */
+/** Open-loop POST /api/orders (a pair each) at `rate` on distinct listings; what got through, how fast the rest was turned away. */
 async function offer(ctx: BenchContext, rate: number, count: number) {
-  const ids = ctx.supply.take(count);
+  const ids = takeListings(ctx, count);
   const result = await ctx.load.run({ kind: 'http-open', url: ctx.platform.ordersUrl, ratePerSec: rate, count, items: orderItems(ctx, ids), maxSockets: 2000, timeoutMs: 10_000 });
   returnUnused(ctx, ids, result);
   const accepted = result.samples.filter((s) => s[1] === 201);
   const rejected = result.samples.filter((s) => s[1] !== 201);
-  // Sold twice, or sold without the buyer hearing 201: both would show here.
+  // Sold twice, or sold without the buyer hearing 201: both would show here (orders counted, tickets counted).
   const { rows } = await ctx.platform.db.orders.query<{ active: number; doubled: number }>(
-    `SELECT count(*)::int AS active, (count(*) - count(DISTINCT ticket_id))::int AS doubled
-       FROM orders WHERE ticket_id = ANY($1::uuid[]) AND status IN ('created', 'awaiting:payment', 'complete')`,
+    `SELECT count(DISTINCT o.id)::int AS active, (count(*) - count(DISTINCT ot.ticket_id))::int AS doubled
+       FROM orders o JOIN order_tickets ot ON ot.order_id = o.id AND ot.active
+      WHERE o.listing_id = ANY($1::uuid[]) AND o.status IN ('created', 'awaiting:payment', 'complete')`,
     [ids],
   );
   const elapsedSec = (result.finishedAt - result.startedAt) / 1000;
@@ -34,10 +35,10 @@ async function offer(ctx: BenchContext, rate: number, count: number) {
  */
 const plan = (quick: boolean) => (quick ? { seconds: 3, reps: 2 } : { seconds: 6, reps: 3 });
 
-/** At most; requests refused with 503 hand their tickets back. */
-export const overloadTickets = (quick: boolean, ordersPerSec: number) => {
+/** At most; requests refused with 503 hand their listings back. */
+export const overloadListings = (quick: boolean, ordersPerSec: number) => {
   const p = plan(quick);
-  return p.reps * 4 * Math.round(ordersPerSec) * p.seconds;
+  return { pair: p.reps * 4 * Math.round(ordersPerSec) * p.seconds };
 };
 
 export async function overload(ctx: BenchContext): Promise<Metric[]> {
@@ -48,7 +49,7 @@ export async function overload(ctx: BenchContext): Promise<Metric[]> {
   const closedAmount = Math.round(saturation * seconds);
   ctx.log(`  offering ${rate} orders/s (3 × ${saturation.toFixed(0)}/s) for ${seconds} s, ${reps} repetitions`);
   const runs = await repeatAlternating(reps, () => offer(ctx, rate, count), () => runOrdersHttp(ctx, closedAmount), {
-    beforeEach: () => ctx.supply.ensure(count + closedAmount),
+    beforeEach: () => ctx.supply.ensure('pair', count + closedAmount),
     afterEach: (rep, a, b) =>
       ctx.log(
         `  rep ${rep + 1}/${reps}: goodput ${a.goodput.toFixed(0)}/s (closed loop ${b.perSec.toFixed(0)}/s), ${JSON.stringify(a.statuses)}, ` +

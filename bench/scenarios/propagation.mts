@@ -2,16 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bothSides, ratioMetric, repeatAlternating, type BenchContext, type Metric } from '../lib/context.mjs';
 import { nowMs, type Sample } from '../lib/protocol.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { orderItems, returnUnused } from './order-creation.mjs';
+import { orderItems, returnUnused, takeListings } from './order-creation.mjs';
 
 const POLL_MS = 5;
 
 /**
- * Orders placed at a steady rate (open loop); for each 201, how long until the tickets service's database shows the
- * ticket held. The answered ticket ids stream in from the load process, and only those are polled, every 5 ms.
+ * Orders of a pair placed at a steady rate (open loop); for each 201, how long until the tickets service's database
+ * shows the pair held (tickets holds all of an order's tickets in one transaction). Each order takes a whole two-seat
+ * listing, so the listing names the order; the answered ones stream in from the load process, and only those are
+ * polled, every 5 ms.
  */
 async function ordersToHolds(ctx: BenchContext, rate: number, count: number) {
-  const ids = ctx.supply.take(count);
+  const ids = takeListings(ctx, count);
   const answeredAt = new Map<string, number>();
   const seenAt = new Map<string, number>();
   let running = true;
@@ -22,7 +24,10 @@ async function ordersToHolds(ctx: BenchContext, rate: number, count: number) {
       if (pending.length) {
         // The statement's snapshot is taken when it starts: a hold it sees was visible by then (at most POLL_MS late).
         const at = nowMs();
-        const { rows } = await ctx.platform.db.tickets.query<{ id: string }>(`SELECT id FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'available'`, [pending]);
+        const { rows } = await ctx.platform.db.tickets.query<{ id: string }>(
+          `SELECT DISTINCT listing_id AS id FROM tickets WHERE listing_id = ANY($1::uuid[]) AND status <> 'available'`,
+          [pending],
+        );
         for (const r of rows) seenAt.set(r.id, at);
       }
       if (!running && nowMs() > giveUpAt) break;
@@ -54,13 +59,13 @@ async function hopsOf(ctx: BenchContext, seenAt: Map<string, number>) {
   const ids = [...seenAt.keys()];
   const [orders, tickets] = await Promise.all([
     ctx.platform.db.orders.query<{ t: string; created: number; sent: number }>(
-      `SELECT o.ticket_id::text AS t, extract(epoch FROM o.created_at) * 1000 AS created, extract(epoch FROM ob.sent_at) * 1000 AS sent
+      `SELECT o.listing_id::text AS t, extract(epoch FROM o.created_at) * 1000 AS created, extract(epoch FROM ob.sent_at) * 1000 AS sent
          FROM orders o JOIN outbox ob ON ob.aggregate_key = 'order:' || o.id::text AND ob.subject = 'order.created'
-        WHERE o.ticket_id = ANY($1::uuid[])`,
+        WHERE o.listing_id = ANY($1::uuid[])`,
       [ids],
     ),
     ctx.platform.db.tickets.query<{ t: string; applied: number }>(
-      `SELECT ticket_id::text AS t, extract(epoch FROM updated_at) * 1000 AS applied FROM known_orders WHERE ticket_id = ANY($1::uuid[])`,
+      `SELECT listing_id::text AS t, extract(epoch FROM updated_at) * 1000 AS applied FROM known_orders WHERE listing_id = ANY($1::uuid[])`,
       [ids],
     ),
   ]);
@@ -92,14 +97,14 @@ async function busRoundTrip(ctx: BenchContext, rate: number, count: number) {
 }
 
 /**
- * Propagation: commit of an order (its 201) → the tickets service shows the hold, at half the saturation rate
- * measured by order creation. Baseline: a bare JetStream publish → consume at the same rate.
+ * Propagation: commit of an order of two tickets (its 201) → the tickets service shows both held, at half the
+ * saturation rate measured by order creation. Baseline: a bare JetStream publish → consume at the same rate.
  */
 const plan = (quick: boolean) => (quick ? { seconds: 3, reps: 2 } : { seconds: 10, reps: 3 });
 
-export const propagationTickets = (quick: boolean, ordersPerSec: number) => {
+export const propagationListings = (quick: boolean, ordersPerSec: number) => {
   const p = plan(quick);
-  return p.reps * Math.round(ordersPerSec / 2) * p.seconds;
+  return { pair: p.reps * Math.round(ordersPerSec / 2) * p.seconds };
 };
 
 export async function propagation(ctx: BenchContext): Promise<Metric[]> {
@@ -107,7 +112,7 @@ export async function propagation(ctx: BenchContext): Promise<Metric[]> {
   const rate = Math.max(10, Math.round(saturation / 2));
   const { seconds, reps } = plan(ctx.quick);
   const count = rate * seconds;
-  await ctx.supply.ensure(reps * count);
+  await ctx.supply.ensure('pair', reps * count);
   ctx.log(`  ${rate} orders/s (half of ${saturation.toFixed(0)}/s) for ${seconds} s, ${reps} repetitions`);
   const runs = await repeatAlternating(reps, () => ordersToHolds(ctx, rate, count), () => busRoundTrip(ctx, rate, count), {
     afterEach: (rep, a, b) => {

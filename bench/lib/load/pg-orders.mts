@@ -1,30 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@ticketing/common';
-import { findTicket } from '../../../orders/src/data/tickets.data.js';
-import { cancelExpiredOrders, insertOrder } from '../../../orders/src/data/orders.data.js';
-import { recordOrderCancelled, recordOrderCreated } from '../../../orders/src/domain/order-events.js';
+import { configSchema, orderRulesFrom, type OrderRules } from '../../../orders/src/config.js';
+import { placeOrder } from '../../../orders/src/domain/place-order.js';
 import type { PgOrdersJob, RunResult } from '../protocol.mjs';
 import { timeSqlCalls } from './sql-baseline.mjs';
 
+/** Orders' default rules (fees, fair holds), read from its config schema's own defaults so they cannot drift. */
+function defaultRules(holdSeconds: number): OrderRules {
+  const shape = (configSchema as unknown as { shape: Record<string, { parse(v: unknown): unknown }> }).shape;
+  const fields = ['BUYER_FEE_PERCENT', 'SELLER_FEE_PERCENT', 'MAX_HELD_TICKETS_PER_BUYER', 'HOLD_RELEASES_BEFORE_COOLDOWN', 'HOLD_RELEASE_WINDOW_SECONDS', 'HOLD_COOLDOWN_SECONDS'];
+  const config = Object.fromEntries(fields.map((k) => [k, shape[k]!.parse(undefined)])) as unknown as Parameters<typeof orderRulesFrom>[0];
+  return orderRulesFrom({ ...config, ORDER_EXPIRATION_SECONDS: holdSeconds });
+}
+
 /**
- * The baseline of "order creation": the transaction POST /api/orders runs (orders/src/domain/orders.ts placeOrder),
- * built from orders' own data-layer functions and outbox writer, so the statements cannot drift from the service's:
- * BEGIN; SELECT the listing; UPDATE (cancel an expired hold); INSERT the order; INSERT its order.created outbox row;
- * COMMIT. The service's own pool (common's createPool: statements prepared, planned per call) of the same size; no
- * HTTP, JSON, session or validation around it.
+ * The baseline of "order creation": the very transaction POST /api/orders runs (orders' placeOrder: the buyer's
+ * advisory lock; the listing locked; its event checked; expired holds of the listing cancelled; fair holds counted;
+ * the listing's free tickets read and k picked; the order and its order_tickets inserted; its order.created outbox
+ * row), called directly, so the statements cannot drift from the service's. The service's own pool (common's
+ * createPool: statements prepared, planned per call) of the same size; no HTTP, JSON, session or validation around it.
  */
 export function runPgOrders(job: PgOrdersJob): Promise<RunResult> {
+  const rules = defaultRules(job.holdSeconds);
   return timeSqlCalls(
     job,
     (i) => i < job.orders.length,
-    (pool, i) =>
-      withTransaction(pool, async (tx) => {
-        const { ticketId, buyerId } = job.orders[i]!;
-        const ticket = await findTicket(tx, ticketId);
-        if (!ticket) throw new Error(`ticket ${ticketId} is not in the replica`);
-        for (const expired of await cancelExpiredOrders(tx, { ticketId })) await recordOrderCancelled(tx, expired);
-        const order = await insertOrder(tx, { id: randomUUID(), userId: buyerId, ticketId, priceCents: ticket.priceCents, holdSeconds: job.holdSeconds });
-        await recordOrderCreated(tx, order);
-      }),
+    (pool, i) => placeOrder(pool, rules, { ...job.orders[i]!, quantity: job.quantity }).then(() => undefined),
   );
 }
