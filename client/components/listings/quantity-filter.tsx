@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 
 const CHOICES = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -10,15 +11,18 @@ const CHOICES = [1, 2, 3, 4, 5, 6, 7, 8];
  */
 export function QuantityFilter({ eventId, quantity }: { eventId: string; quantity: number | null }) {
   const router = useRouter();
+  // Shows the choice at once; the list follows when the server has rendered it.
+  const [chosen, setChosen] = useState(quantity === null ? '' : String(quantity));
   return (
     <form className="quantity-filter" action={`/events/${eventId}`} method="get">
       <label htmlFor="quantity-filter">How many tickets?</label>
       <select
         id="quantity-filter"
         name="quantity"
-        value={quantity === null ? '' : String(quantity)}
+        value={chosen}
         onChange={(e) => {
           const value = e.target.value;
+          setChosen(value);
           router.replace(value ? `/events/${eventId}?quantity=${value}` : `/events/${eventId}`, { scroll: false });
         }}
       >

@@ -96,6 +96,11 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
     router.refresh();
   }
 
+  /** A field's message goes once the seller changes that field (the next submit checks again). */
+  function edited(...fields: string[]) {
+    setFailure((f) => (f && f.errors.some((e) => e.field && fields.includes(e.field)) ? { ...f, errors: f.errors.filter((e) => !e.field || !fields.includes(e.field)) } : f));
+  }
+
   const errors = fieldErrors(failure);
   return (
     <form ref={formRef} className="sell-form" onSubmit={submit} noValidate aria-busy={busy}>
@@ -103,7 +108,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
         <FormAlert messages={formErrors(failure, FIELDS)} />
         <fieldset className="card sell-step">
           <legend>1. The event</legend>
-          <EventPicker selected={event} onSelect={setEvent} error={errors.eventId} />
+          <EventPicker selected={event} onSelect={(picked) => {
+                setEvent(picked);
+                edited('eventId');
+              }} error={errors.eventId} />
         </fieldset>
 
         <fieldset className="card sell-step">
@@ -139,7 +147,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
               autoComplete="off"
               placeholder="e.g. 11–14, or A1, A2"
               value={seatsText}
-              onChange={(e) => setSeatsText(e.target.value)}
+              onChange={(e) => {
+                setSeatsText(e.target.value);
+                edited('seats', 'split');
+              }}
               hint={seats && 'seats' in seats ? `${seats.seats.length} ${seats.seats.length === 1 ? 'seat' : 'seats'}: ${seats.seats.join(', ')}` : 'A range of numbers (11–14) or labels separated by commas.'}
               error={errors.seats}
             />
@@ -150,7 +161,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
               inputMode="numeric"
               autoComplete="off"
               value={quantityText}
-              onChange={(e) => setQuantityText(e.target.value)}
+              onChange={(e) => {
+                setQuantityText(e.target.value);
+                edited('quantity', 'split');
+              }}
               hint={`From 1 to ${max}.`}
               error={errors.quantity}
             />
@@ -167,7 +181,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
               autoComplete="off"
               placeholder="60.00"
               value={faceText}
-              onChange={(e) => setFaceText(e.target.value)}
+              onChange={(e) => {
+                setFaceText(e.target.value);
+                edited('faceValue', 'price');
+              }}
               hint="What is printed on the ticket."
               error={errors.faceValue}
             />
@@ -178,7 +195,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
               autoComplete="off"
               placeholder="65.00"
               value={priceText}
-              onChange={(e) => setPriceText(e.target.value)}
+              onChange={(e) => {
+                setPriceText(e.target.value);
+                edited('price');
+              }}
               hint={capHint(terms, cap)}
               error={errors.price}
             />
@@ -190,7 +210,10 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
           <div className="choice-list">
             {SPLIT_RULES.map((rule) => (
               <label key={rule.value} className="choice choice-explained">
-                <input type="radio" name="split" value={rule.value} checked={split === rule.value} onChange={() => setSplit(rule.value)} />
+                <input type="radio" name="split" value={rule.value} checked={split === rule.value} onChange={() => {
+                setSplit(rule.value);
+                edited('split');
+              }} />
                 <span>
                   <span className="choice-label">{rule.label}</span>
                   <span className="choice-explanation">{rule.explained}</span>

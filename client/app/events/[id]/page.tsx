@@ -157,7 +157,7 @@ function Offers({ eventId, listings, query, wanted, fees, userId }: OffersProps)
   const none = listings.data.listings.length === 0;
   return (
     <>
-      <QuantityFilter eventId={eventId} quantity={wanted} />
+      <QuantityFilter key={wanted ?? 0} eventId={eventId} quantity={wanted} />
       {none ? (
         <div className="empty empty-compact">
           {wanted === null ? (
