@@ -71,6 +71,21 @@ test('50 buyers each asking for 2 of a 20-ticket no-single listing: exactly 10 o
   report(`20-ticket no-single listing × 50 buyers of 2: 10 × 201, 40 × 409 in ${seconds.toFixed(2)} s; p99 ${percentile(attempts.map((a) => a.ms), 99).toFixed(0)} ms`);
 });
 
+test('on-sale rush: 300 buyers of pairs for a 100-ticket listing: exactly 50 winners, 250 × 409, no 5xx', async () => {
+  const listing = await seedListing(orders.db.pool, { seats: seatsOf(100), split: 'no-single' });
+  const started = performance.now();
+  const attempts = await rush(orders.url, buyers(listing.id, Array(300).fill(2)));
+  const seconds = (performance.now() - started) / 1000;
+  expect(statuses(attempts)).toEqual({ 201: 50, 409: 250 });
+  expect(await expectDisjointHolds(listing, attempts)).toBe(100);
+  const winners = attempts.filter((a) => a.status === 201).map((a) => a.ms);
+  const losers = attempts.filter((a) => a.status === 409).map((a) => a.ms);
+  report(
+    `100 tickets × 300 buyers of 2: ${seconds.toFixed(2)} s wall; winners p50 ${percentile(winners, 50).toFixed(0)} ms, ` +
+      `losers p50 ${percentile(losers, 50).toFixed(0)} ms, p99 ${percentile(attempts.map((a) => a.ms), 99).toFixed(0)} ms`,
+  );
+});
+
 test('no-single under a race of mixed quantities: what is left is never a single ticket and can always still be sold', async () => {
   for (let round = 0; round < 3; round++) {
     const listing = await seedListing(orders.db.pool, { seats: seatsOf(20), split: 'no-single' });

@@ -78,3 +78,19 @@ export async function insertListingTickets(db: Queryable, listingId: string, tic
     [listingId, tickets.map((t) => t.id), tickets.map((t) => t.seat)],
   );
 }
+
+/**
+ * How many of the listing's tickets an order could take now at most: those no active order holds, plus those held
+ * only by holds already past their expiry (the next order sweeps them). Read without locks: an upper bound that
+ * only a cancellation committed after it could raise.
+ */
+export async function countOrderableTickets(db: Queryable, listingId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM listing_tickets t
+     WHERE t.listing_id = $1
+       AND NOT EXISTS (SELECT 1 FROM order_tickets ot JOIN orders o ON o.id = ot.order_id
+                       WHERE ot.ticket_id = t.id AND ot.active AND NOT (o.status = 'created' AND o.expires_at < now()))`,
+    [listingId],
+  );
+  return rows[0]!.n;
+}

@@ -142,13 +142,21 @@ function cancelWhere(db: Queryable, where: string, reason: string, values: unkno
 export type ExpiredScope = { listingId: string } | { userId: string } | { orderId: string };
 
 /**
- * Cancels (reason expired) the `created` orders in scope whose hold has run out by the database clock. Conditional,
- * so concurrent sweeps cancel each order once: the loser re-checks the row after the winner's commit and skips it.
+ * Cancels (reason expired) the `created` orders in scope whose hold has run out by the database clock. An order
+ * another transaction has locked (a payment, the expiration consumer, a cancel deciding it right now) is skipped,
+ * not waited for: that transaction decides it, and a sweep that never waits for several rows in turn can never be
+ * half of a deadlock with a consumer batch locking the same orders in another order (a 500 for a buyer).
  */
 export function cancelExpiredOrders(db: Queryable, scope: ExpiredScope): Promise<OrderRow[]> {
   const [column, value] =
     'listingId' in scope ? ['listing_id', scope.listingId] : 'userId' in scope ? ['user_id', scope.userId] : ['id', scope.orderId];
-  return cancelWhere(db, `${column} = $1 AND status = 'created' AND expires_at < now()`, `'expired'`, [value]);
+  return cancelWhere(
+    db,
+    `id IN (SELECT id FROM orders WHERE ${column} = $1 AND status = 'created' AND expires_at < now() FOR UPDATE SKIP LOCKED)
+     AND status = 'created'`,
+    `'expired'`,
+    [value],
+  );
 }
 
 /** Cancels an order still in one of `from`; undefined when it was not (already cancelled, complete or unknown). */

@@ -15,7 +15,7 @@ import {
 } from '@ticketing/common';
 import { randomUUID } from 'node:crypto';
 import type { OrderRules } from '../config';
-import { listingTickets, lockListing } from '../data/listings.data';
+import { countOrderableTickets, findListing, listingTickets, lockListing, type ListingRow } from '../data/listings.data';
 import { insertOrder, ONE_ACTIVE_ORDER_PER_TICKET, type OrderRow } from '../data/orders.data';
 import { assertMayHold } from './fair-holds';
 import { cancelExpired } from './orders';
@@ -35,12 +35,12 @@ const LISTING_NOT_FOUND = 'Listing not found (a listing created moments ago can 
  * ever take one ticket, the second insert fails and its buyer gets 409, not a double sale.
  */
 export async function placeOrder(pool: Pool, rules: OrderRules, req: { buyerId: string; listingId: string; quantity: number }): Promise<OrderRow> {
+  await refuseAtAGlance(pool, req);
   return withTransaction(pool, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUYER_LOCK_SPACE, req.buyerId]);
     const listing = await lockListing(tx, req.listingId);
     if (!listing) throw new NotFoundError(LISTING_NOT_FOUND);
-    if (listing.sellerId === req.buyerId) throw new BadRequestError('You cannot order tickets from your own listing', 'listingId');
-    assertQuantityEverSellable(listing.split, req.quantity);
+    assertWellFormed(listing, req);
     const event = await findCatalogEvent(tx, listing.eventId);
     // tickets only lists for events it knows; orders not knowing it yet is the replica catching up.
     if (!event) throw new NotFoundError(LISTING_NOT_FOUND);
@@ -89,14 +89,34 @@ export async function placeOrder(pool: Pool, rules: OrderRules, req: { buyerId: 
   });
 }
 
-/** A quantity the listing's split rule can never sell (pairs only, odd k) is bad input, whatever is left. */
-function assertQuantityEverSellable(split: SplitRule, k: number): void {
-  if (split === 'even' && k % 2 !== 0) throw new BadRequestError('This listing sells tickets in pairs: choose an even quantity', 'quantity');
+/**
+ * Before any lock: a request the listing can certainly not satisfy is answered at once, so the losers of an on-sale
+ * rush do not queue on the listing's row lock, each holding a database connection, only to be told the same. Only
+ * refusals that the locked path would give too (the orderable count is an upper bound); anything else goes on.
+ */
+async function refuseAtAGlance(pool: Pool, req: { buyerId: string; listingId: string; quantity: number }): Promise<void> {
+  const listing = await findListing(pool, req.listingId);
+  if (!listing) return;
+  assertWellFormed(listing, req);
+  const orderable = await countOrderableTickets(pool, listing.id);
+  if (orderable < req.quantity) assertEnoughFree(orderable, req.quantity);
+}
+
+/** Your own listing, or a quantity the split rule can never sell (pairs only, odd k): bad input, whatever is left. */
+function assertWellFormed(listing: ListingRow, req: { buyerId: string; quantity: number }): void {
+  if (listing.sellerId === req.buyerId) throw new BadRequestError('You cannot order tickets from your own listing', 'listingId');
+  if (listing.split === 'even' && req.quantity % 2 !== 0) {
+    throw new BadRequestError('This listing sells tickets in pairs: choose an even quantity', 'quantity');
+  }
+}
+
+function assertEnoughFree(free: number, k: number): void {
+  if (free === 0) throw new ConflictError('No tickets left: every ticket of this listing is held or sold', 'quantity');
+  if (k > free) throw new ConflictError(`Only ${free} ticket${free === 1 ? '' : 's'} left`, 'quantity');
 }
 
 function assertQuantitySellableNow(split: SplitRule, free: number, k: number): void {
-  if (free === 0) throw new ConflictError('No tickets left: every ticket of this listing is held or sold', 'quantity');
-  if (k > free) throw new ConflictError(`Only ${free} ticket${free === 1 ? '' : 's'} left`, 'quantity');
+  assertEnoughFree(free, k);
   if (canBuy(split, free, k)) return;
   const ks = buyableQuantities(split, free);
   const why = split === 'all' ? 'only all remaining tickets together' : split === 'no-single' ? 'without leaving a single ticket' : 'in pairs';
