@@ -4,7 +4,7 @@ import request from 'supertest';
 import { newTraceparent, withTransaction, writeOutbox, type Pool } from '@ticketing/common';
 import { publishTestEvent, waitFor } from '@ticketing/common/testing';
 import { serviceApp } from '../http/service-app';
-import { consumerTestEnv, ticketCreated, ticketUpdated } from './helpers';
+import { consumerTestEnv, eventScheduled, eventUpdated } from './helpers';
 
 // The request id and trace context reach the outbox one way: from the work in progress (an HTTP request, an event
 // being handled), never passed along by the code in between.
@@ -19,8 +19,8 @@ async function outboxHeadersOf(pool: Pool, ticketId: string): Promise<Record<str
 
 describe('an event written while handling an HTTP request', () => {
   const router = Router().post('/tickets', async (req, res) => {
-    const ticket = ticketCreated(req.body.id as string);
-    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
+    const ticket = eventScheduled(req.body.id as string);
+    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'event.scheduled', ticket));
     res.status(201).json({ id: ticket.id });
   });
   const app = serviceApp(router);
@@ -39,8 +39,8 @@ describe('an event written while handling an HTTP request', () => {
   });
 
   test('outside any request or handler, an event carries no cause', async () => {
-    const ticket = ticketCreated();
-    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'ticket.created', ticket));
+    const ticket = eventScheduled();
+    await withTransaction(env.db.pool, (tx) => writeOutbox(tx, 'event.scheduled', ticket));
     expect(await outboxHeadersOf(env.db.pool, ticket.id)).toEqual({});
   });
 });
@@ -48,20 +48,20 @@ describe('an event written while handling an HTTP request', () => {
 describe('an event written by a consumer handler', () => {
   const txids = new Map<string, string>();
 
-  // Each consumed ticket.created writes a ticket.updated of the same ticket, as a service reacting to an event would.
+  // Each consumed event.scheduled writes an event.updated of the same event, as a service reacting to an event would.
   const startReacting = () =>
     env.start({
       lanes: 1,
       handlers: {
-        'ticket.created': async (p, ctx) => {
+        'event.scheduled': async (p, ctx) => {
           txids.set(p.id, (await ctx.tx.query<{ txid: string }>('SELECT txid_current()::text AS txid')).rows[0]!.txid);
-          await writeOutbox(ctx.tx, 'ticket.updated', ticketUpdated(p.id, 1));
+          await writeOutbox(ctx.tx, 'event.updated', eventUpdated(p.id, 1));
         },
       },
     });
   const publishCause = async (requestId: string, traceparent = newTraceparent()) => {
-    const ticket = ticketCreated();
-    await publishTestEvent(env.tb.bus, 'ticket.created', ticket, randomUUID(), { requestId, traceparent });
+    const ticket = eventScheduled();
+    await publishTestEvent(env.tb.bus, 'event.scheduled', ticket, randomUUID(), { requestId, traceparent });
     return { ticketId: ticket.id, requestId, traceparent };
   };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TxEventContext } from '@ticketing/common';
 import { publishTestEvent, waitFor } from '@ticketing/common/testing';
-import { capturingLogger, consumerTestEnv, ticketUpdated } from './helpers';
+import { capturingLogger, consumerTestEnv, eventUpdated } from './helpers';
 
 // A transactional consumer applies a lane's waiting events in one transaction. These tests publish a backlog first,
 // so the consumer meets many events at once, and read each handler's transaction id to see how they were grouped.
@@ -19,7 +19,7 @@ const env = consumerTestEnv('bus_consumer_batch', {
   afterEachSql: 'TRUNCATE applied, inbox',
 });
 
-const consumerInfo = () => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('TICKETS'), 'svc');
+const consumerInfo = () => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('EVENTS'), 'svc');
 const appliedRows = async (): Promise<Array<{ event_id: string; ticket_id: string; version: number; txid: string }>> =>
   (await env.db.pool.query('SELECT event_id, ticket_id, version, txid::text FROM applied ORDER BY txid, version')).rows;
 
@@ -34,7 +34,7 @@ async function record(p: { id: string; version: number }, ctx: TxEventContext, p
 async function publishBacklog(tickets: string[], versions: number): Promise<string[]> {
   // Creates the stream before the consumer exists, as a service that started late would find it.
   const ids: string[] = [];
-  for (let v = 1; v <= versions; v++) for (const t of tickets) ids.push(await publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(t, v)));
+  for (let v = 1; v <= versions; v++) for (const t of tickets) ids.push(await publishTestEvent(env.tb.bus, 'event.updated', eventUpdated(t, v)));
   return ids;
 }
 
@@ -44,7 +44,7 @@ test('a backlog is applied in a few transactions, not one per event, each aggreg
   const order = new Map<string, number[]>();
   await env.start({
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         await record(p, ctx);
         order.set(p.id, [...(order.get(p.id) ?? []), p.version]);
       },
@@ -73,7 +73,7 @@ test('no event of a batch is acked before the batch commits', async () => {
   await env.start({
     lanes: 1,
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         const txid = await record(p, ctx);
         if (ctx.eventId === last) {
           blockedTxid = txid;
@@ -106,7 +106,7 @@ test('a handler failing mid-batch: the rest are applied once, the failing event 
     lanes: 1,
     backoffMs: [100],
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         if (ctx.eventId === doomed) {
           deliveries.push(ctx.deliveryCount);
           if (ctx.deliveryCount === 1) throw new Error('database hiccup');
@@ -133,7 +133,7 @@ test('a batch whose COMMIT fails is applied event by event; only the event that 
     lanes: 1,
     backoffMs: [100],
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         if (ctx.eventId === breaking) deliveries.push(ctx.deliveryCount);
         // First delivery of `breaking`: a dangling deferred reference, so COMMIT itself fails.
         await record(p, ctx, ctx.eventId === breaking && ctx.deliveryCount === 1 ? randomUUID() : null);
@@ -152,12 +152,12 @@ test('a batch whose COMMIT fails is applied event by event; only the event that 
 test('a backlog of 40 with 20 already in the inbox: the handler runs exactly 20 times, in shared transactions', async () => {
   const ids = await publishBacklog(Array.from({ length: 40 }, () => randomUUID()), 1);
   const seen = ids.filter((_, i) => i % 2 === 0);
-  await env.db.pool.query(`INSERT INTO inbox (consumer, event_id, subject) SELECT 'svc', id, 'ticket.updated' FROM unnest($1::uuid[]) AS id`, [seen]);
+  await env.db.pool.query(`INSERT INTO inbox (consumer, event_id, subject) SELECT 'svc', id, 'event.updated' FROM unnest($1::uuid[]) AS id`, [seen]);
   const handled: string[] = [];
   await env.start({
     lanes: 1,
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         handled.push(ctx.eventId);
         await record(p, ctx);
       },
@@ -186,7 +186,7 @@ test('the planted ack-before-commit fault reaches the batched path: an event fai
     backoffMs: [100],
     faults: { ackBeforeCommit: true },
     handlers: {
-      'ticket.updated': async (p, ctx) => {
+      'event.updated': async (p, ctx) => {
         if (ctx.eventId === doomed) {
           deliveries.push(ctx.deliveryCount);
           throw new Error('rolled back after its ack');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { headers, nanos } from '@nats-io/transport-node';
 import { RetryLaterError, startPlainConsumer, type TxHandlers } from '@ticketing/common';
 import { publishTestEvent, waitFor } from '@ticketing/common/testing';
-import { capturingLogger, consumerTestEnv, ticketCreated, ticketUpdated } from './helpers';
+import { capturingLogger, consumerTestEnv, eventScheduled, eventUpdated } from './helpers';
 
 // What a handler wrote. The deferred FK lets a test make COMMIT itself fail after the handler returned.
 const env = consumerTestEnv('bus_consumer', {
@@ -14,7 +14,7 @@ const env = consumerTestEnv('bus_consumer', {
     );`,
 });
 
-const consumerInfo = (service = 'svc') => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('TICKETS'), service);
+const consumerInfo = (service = 'svc') => env.tb.bus.jsm.consumers.info(env.tb.bus.streamName('EVENTS'), service);
 const appliedCount = async (eventId: string) => (await env.db.pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [eventId])).rows[0].n as number;
 const inboxCount = async (eventId: string) => (await env.db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [eventId])).rows[0].n as number;
 
@@ -24,7 +24,7 @@ test('a handler failing twice (once at COMMIT) is applied once, on the third del
   await env.start({
     backoffMs: [100],
     handlers: {
-      'ticket.created': async (_p, ctx) => {
+      'event.scheduled': async (_p, ctx) => {
         deliveries.push(ctx.deliveryCount);
         ackPendingDuringHandler.push((await consumerInfo()).num_ack_pending);
         // Delivery 1: the handler "succeeds" but COMMIT fails (deferred FK) → must not ack.
@@ -33,7 +33,7 @@ test('a handler failing twice (once at COMMIT) is applied once, on the third del
       },
     },
   });
-  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
+  const eventId = await publishTestEvent(env.tb.bus, 'event.scheduled', eventScheduled());
 
   await waitFor(async () => expect(deliveries).toEqual([1, 2, 3]));
   await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
@@ -53,13 +53,13 @@ test('the planted ack-before-commit fault reaches the one-event path: a failing 
     backoffMs: [100],
     faults: { ackBeforeCommit: true },
     handlers: {
-      'ticket.created': async (_p, ctx) => {
+      'event.scheduled': async (_p, ctx) => {
         deliveries.push(ctx.deliveryCount);
         throw new Error('rolled back after its ack');
       },
     },
   });
-  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
+  const eventId = await publishTestEvent(env.tb.bus, 'event.scheduled', eventScheduled());
 
   await waitFor(() => expect(deliveries).toEqual([1]));
   await new Promise((r) => setTimeout(r, 600)); // several back-offs: a nak'ed event would be back by now
@@ -74,20 +74,20 @@ test('a malformed payload or an unknown subject is logged as an error and termin
   const { logger, records } = capturingLogger();
   const handled: string[] = [];
   const handlers: TxHandlers = {
-    'ticket.created': async (p) => void handled.push(p.id),
-    'ticket.updated': async (p) => void handled.push(p.id),
+    'event.scheduled': async (p) => void handled.push(p.id),
+    'event.updated': async (p) => void handled.push(p.id),
   };
   await env.start({ logger, backoffMs: [50], handlers });
-  await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated()); // creates the stream
+  await publishTestEvent(env.tb.bus, 'event.scheduled', eventScheduled()); // creates the stream
 
   const badId = randomUUID();
   const h = headers();
-  h.set('Event-Type', 'ticket.updated');
-  await env.tb.bus.js.publish(env.tb.bus.subject('ticket.updated'), JSON.stringify({ ...ticketUpdated(randomUUID(), 1), priceCents: 'ten' }), { msgID: badId, headers: h });
+  h.set('Event-Type', 'event.updated');
+  await env.tb.bus.js.publish(env.tb.bus.subject('event.updated'), JSON.stringify({ ...eventUpdated(randomUUID(), 1), version: 'ten' }), { msgID: badId, headers: h });
   const unknownId = randomUUID();
-  await env.tb.bus.js.publish(`${env.tb.bus.namespace}.ticket.deleted`, JSON.stringify({ id: randomUUID() }), { msgID: unknownId });
-  const good = ticketUpdated(randomUUID(), 1);
-  await publishTestEvent(env.tb.bus, 'ticket.updated', good);
+  await env.tb.bus.js.publish(`${env.tb.bus.namespace}.event.deleted`, JSON.stringify({ id: randomUUID() }), { msgID: unknownId });
+  const good = eventUpdated(randomUUID(), 1);
+  await publishTestEvent(env.tb.bus, 'event.updated', good);
 
   await waitFor(async () => expect(handled).toHaveLength(2));
   expect(handled[1]).toBe(good.id);
@@ -101,7 +101,7 @@ test('a malformed payload or an unknown subject is logged as an error and termin
   expect(info.delivered.consumer_seq).toBe(4); // each message delivered exactly once
   const errors = records.filter((r) => r.level === 50 && r.msg === 'unprocessable event terminated');
   expect(errors.map((r) => r.eventId).sort()).toEqual([badId, unknownId].sort());
-  expect(errors.find((r) => r.eventId === badId)!.reason).toMatch(/priceCents/);
+  expect(errors.find((r) => r.eventId === badId)!.reason).toMatch(/version/);
   expect(errors.find((r) => r.eventId === unknownId)!.reason).toMatch(/unknown subject/);
   expect(await inboxCount(badId)).toBe(0);
 });
@@ -110,21 +110,21 @@ test('an event delivered again after the duplicate window changes nothing (inbox
   let calls = 0;
   await env.start({
     handlers: {
-      'ticket.created': async (_p, ctx) => {
+      'event.scheduled': async (_p, ctx) => {
         calls++;
         await ctx.tx.query('INSERT INTO applied (event_id) VALUES ($1)', [ctx.eventId]);
       },
     },
   });
-  const payload = ticketCreated();
-  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', payload);
+  const payload = eventScheduled();
+  const eventId = await publishTestEvent(env.tb.bus, 'event.scheduled', payload);
   await waitFor(async () => expect(await inboxCount(eventId)).toBe(1));
 
   // Shrink the window so the stream stores the same event id a second time, as after a relay outage > 2 min.
-  const stream = env.tb.bus.streamName('TICKETS');
+  const stream = env.tb.bus.streamName('EVENTS');
   await env.tb.bus.jsm.streams.update(stream, { duplicate_window: nanos(100) });
   await new Promise((r) => setTimeout(r, 250));
-  await publishTestEvent(env.tb.bus, 'ticket.created', payload, eventId);
+  await publishTestEvent(env.tb.bus, 'event.scheduled', payload, eventId);
   expect((await env.tb.bus.jsm.streams.info(stream)).state.messages).toBe(2);
 
   await waitFor(async () => {
@@ -147,7 +147,7 @@ test('events of one aggregate run one at a time in order; different aggregates r
   await env.start({
     maxInFlight: 8,
     handlers: {
-      'ticket.updated': async (p) => {
+      'event.updated': async (p) => {
         running.set(p.id, (running.get(p.id) ?? 0) + 1);
         maxPerAggregate = Math.max(maxPerAggregate, running.get(p.id)!);
         maxConcurrent = Math.max(maxConcurrent, ++concurrent);
@@ -158,7 +158,7 @@ test('events of one aggregate run one at a time in order; different aggregates r
       },
     },
   });
-  for (let v = 1; v <= 15; v++) await Promise.all(tickets.map((t) => publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(t, v))));
+  for (let v = 1; v <= 15; v++) await Promise.all(tickets.map((t) => publishTestEvent(env.tb.bus, 'event.updated', eventUpdated(t, v))));
   // Publishing in parallel per round keeps per-ticket order (one publish per ticket per round, rounds awaited).
 
   await waitFor(async () => expect([...seen.values()].flat()).toHaveLength(tickets.length * 15), { timeoutMs: 20_000 });
@@ -173,13 +173,13 @@ test('a handler running longer than the ack wait is not redelivered mid-work', a
   await env.start({
     ackWaitMs: 1000,
     handlers: {
-      'ticket.created': async (_p, ctx) => {
+      'event.scheduled': async (_p, ctx) => {
         deliveries.push(ctx.deliveryCount);
         await new Promise((r) => setTimeout(r, 3000));
       },
     },
   });
-  const eventId = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
+  const eventId = await publishTestEvent(env.tb.bus, 'event.scheduled', eventScheduled());
   await waitFor(async () => expect(await inboxCount(eventId)).toBe(1), { timeoutMs: 10_000 });
   await new Promise((r) => setTimeout(r, 1500));
   expect(deliveries).toEqual([1]);
@@ -194,18 +194,18 @@ test('RetryLaterError redelivers after its delay without an error log; exhaustin
     maxDeliver: 3,
     backoffMs: [50],
     handlers: {
-      'ticket.created': async (_p, ctx) => {
+      'event.scheduled': async (_p, ctx) => {
         (times[ctx.eventId] ??= []).push(Date.now());
         if (ctx.deliveryCount === 1) throw new RetryLaterError('version 2 not seen yet', 600);
       },
-      'ticket.updated': async (_p, ctx) => {
+      'event.updated': async (_p, ctx) => {
         (times[ctx.eventId] ??= []).push(Date.now());
         throw new Error('always broken');
       },
     },
   });
-  const early = await publishTestEvent(env.tb.bus, 'ticket.created', ticketCreated());
-  const doomed = await publishTestEvent(env.tb.bus, 'ticket.updated', ticketUpdated(randomUUID(), 1));
+  const early = await publishTestEvent(env.tb.bus, 'event.scheduled', eventScheduled());
+  const doomed = await publishTestEvent(env.tb.bus, 'event.updated', eventUpdated(randomUUID(), 1));
 
   await waitFor(async () => expect(await inboxCount(early)).toBe(1));
   const [first, second] = times[early]!;
@@ -218,13 +218,13 @@ test('RetryLaterError redelivers after its delay without an error log; exhaustin
   await waitFor(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
   expect(await inboxCount(doomed)).toBe(0);
   // It stays in the stream for a later replay.
-  expect((await env.tb.bus.jsm.streams.info(env.tb.bus.streamName('TICKETS'))).state.messages).toBe(2);
+  expect((await env.tb.bus.jsm.streams.info(env.tb.bus.streamName('EVENTS'))).state.messages).toBe(2);
 });
 
 test('rejects handlers for subjects another stream carries', async () => {
   await expect(
     env.start({ handlers: { 'order.created': async () => undefined } }),
-  ).rejects.toThrow(/order.created is not carried by stream TICKETS/);
+  ).rejects.toThrow(/order.created is not carried by stream EVENTS/);
 });
 
 test('a plain consumer handles only its subjects, retries failures, and writes no inbox', async () => {
@@ -252,13 +252,16 @@ test('a plain consumer handles only its subjects, retries failures, and writes n
     }),
   );
   const orderId = randomUUID();
-  const ticket = { id: randomUUID(), priceCents: 1000 };
+  const listingId = randomUUID();
+  const ticketIds = [randomUUID(), randomUUID()];
   const created = await publishTestEvent(env.tb.bus, 'order.created', {
-    id: orderId, version: 0, status: 'created', userId: randomUUID(), expiresAt: new Date().toISOString(), ticket,
+    id: orderId, version: 0, status: 'created', userId: randomUUID(), listingId, eventId: randomUUID(), sellerId: randomUUID(),
+    expiresAt: new Date().toISOString(), tickets: ticketIds.map((id, i) => ({ id, seat: String(i + 1) })),
+    quantity: 2, unitPriceCents: 1000, buyerFeeCents: 200, sellerFeeCents: 100, totalCents: 2200,
   });
   // Not handled here: skipped without an error, whatever filter the server allowed.
-  await publishTestEvent(env.tb.bus, 'order.completed', { id: orderId, version: 1, ticket: { id: ticket.id }, paymentId: randomUUID() });
-  await publishTestEvent(env.tb.bus, 'order.cancelled', { id: orderId, version: 2, ticket: { id: ticket.id }, reason: 'cancelled' });
+  await publishTestEvent(env.tb.bus, 'order.completed', { id: orderId, version: 1, listingId, ticketIds, paymentId: randomUUID() });
+  await publishTestEvent(env.tb.bus, 'order.cancelled', { id: orderId, version: 2, listingId, ticketIds, reason: 'cancelled' });
 
   // The failed created went back to the server (nak), so cancelled usually runs first: replicas rely on versions
   // for order across failures (invariant 5), the consumer only keeps arrival order.
@@ -274,16 +277,16 @@ test('a durable consumer deleted under a running consumer is re-created; the rep
   const { logger, records } = capturingLogger();
   await env.start({
     logger,
-    handlers: { 'ticket.created': async (p) => void applied.push(p.id) },
+    handlers: { 'event.scheduled': async (p) => void applied.push(p.id) },
   });
-  const first = ticketCreated();
-  await publishTestEvent(env.tb.bus, 'ticket.created', first);
+  const first = eventScheduled();
+  await publishTestEvent(env.tb.bus, 'event.scheduled', first);
   await waitFor(() => expect(applied).toEqual([first.id]));
 
-  await env.tb.bus.jsm.consumers.delete(env.tb.bus.streamName('TICKETS'), 'svc');
+  await env.tb.bus.jsm.consumers.delete(env.tb.bus.streamName('EVENTS'), 'svc');
   await waitFor(async () => expect((await consumerInfo()).config.durable_name).toBe('svc'), { timeoutMs: 20_000 });
-  const second = ticketCreated();
-  await publishTestEvent(env.tb.bus, 'ticket.created', second);
+  const second = eventScheduled();
+  await publishTestEvent(env.tb.bus, 'event.scheduled', second);
   await waitFor(() => expect(applied).toEqual([first.id, second.id]), { timeoutMs: 20_000 });
   expect(records.some((r) => /re-creating/.test(r.msg))).toBe(true);
 });

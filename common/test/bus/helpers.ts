@@ -17,18 +17,30 @@ import { createTestBus, createTestDatabase, type TestBus, type TestDatabase } fr
 
 export { COMMON_MIGRATIONS };
 
-/** A valid ticket.updated payload for ticket `id` at `version`. */
-export function ticketUpdated(id: string, version: number): EventPayload<'ticket.updated'> {
-  return { id, version, title: `ticket ${id.slice(0, 8)}`, priceCents: 1000 + version, userId: '00000000-0000-4000-8000-000000000001', orderId: null, status: 'available' };
+/**
+ * A valid event.updated payload (a catalogue event, the whole event at `version`) for aggregate `id`. These tests
+ * need some versioned aggregate on some stream; EVENTS carries three subjects of one shape, so it serves.
+ */
+export function eventUpdated(id: string, version: number): EventPayload<'event.updated'> {
+  return {
+    id,
+    version,
+    name: `event ${id.slice(0, 8)} v${version}`,
+    category: 'concert',
+    venue: { name: 'Test Hall', city: 'Testville', country: 'US' },
+    timeZone: 'UTC',
+    startsAt: '2030-06-21T18:30:00.000Z',
+    status: 'scheduled',
+  };
 }
 
-export function ticketCreated(id: string = randomUUID(), version = 0): EventPayload<'ticket.created'> {
-  return { id, version, title: `ticket ${id.slice(0, 8)}`, priceCents: 1500, userId: '00000000-0000-4000-8000-000000000001' };
+export function eventScheduled(id: string = randomUUID(), version = 0): EventPayload<'event.scheduled'> {
+  return eventUpdated(id, version);
 }
 
-/** Writes one ticket.updated per call, each in its own committed transaction (as a service would). */
-export async function writeTicketUpdate(pool: Pool, id: string, version: number, requestId?: string): Promise<string> {
-  return withTransaction(pool, (tx) => writeOutbox(tx, 'ticket.updated', ticketUpdated(id, version), { requestId }));
+/** Writes one event.updated per call, each in its own committed transaction (as a service would). */
+export async function writeEventUpdate(pool: Pool, id: string, version: number, requestId?: string): Promise<string> {
+  return withTransaction(pool, (tx) => writeOutbox(tx, 'event.updated', eventUpdated(id, version), { requestId }));
 }
 
 export async function outboxRows(pool: Pool): Promise<Array<{ seq: number; event_id: string; sent_at: Date | null; attempts: number; last_error: string | null }>> {
@@ -53,9 +65,9 @@ export function versionsOf(events: Array<{ payload: unknown }>, id: string): num
 
 export type TestConsumerOptions = Partial<Omit<TxConsumerOptions, 'handlers'>> & Pick<TxConsumerOptions, 'handlers'>;
 
-/** startConsumer as these tests mostly use it: durable 'svc' on TICKETS, quiet logs; opts override any of it. */
+/** startConsumer as these tests mostly use it: durable 'svc' on EVENTS, quiet logs; opts override any of it. */
 export function startTestConsumer(on: { bus: Bus; pool: Pool }, opts: TestConsumerOptions): Promise<Consumer> {
-  return startConsumer({ bus: on.bus, pool: on.pool, logger: quietLogger(), service: 'svc', stream: 'TICKETS', ...opts });
+  return startConsumer({ bus: on.bus, pool: on.pool, logger: quietLogger(), service: 'svc', stream: 'EVENTS', ...opts });
 }
 
 export interface ConsumerTestEnv {

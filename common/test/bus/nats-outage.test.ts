@@ -13,7 +13,7 @@ import {
   type TestBus,
   type TestDatabase,
 } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, startTestConsumer, versionsOf, ticketCreated, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, startTestConsumer, versionsOf, eventScheduled, writeEventUpdate } from './helpers';
 
 // NATS goes away under running relays and consumers: a nats-server of this file's own, killed and restarted on the
 // same port and store.
@@ -48,12 +48,12 @@ afterAll(async () => {
 });
 
 test('writes keep succeeding while NATS is down; when it returns every event is published once, in order', async () => {
-  await ensureStreams(tb.bus, ['TICKETS']);
+  await ensureStreams(tb.bus, ['EVENTS']);
   relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger: quietLogger(), maxRetryDelayMs: 1000, batchSize: 50 });
   const tickets = Array.from({ length: 5 }, () => randomUUID());
   const written: string[] = [];
   const writeRound = async (v: number) => {
-    for (const t of tickets) written.push(await writeTicketUpdate(db.pool, t, v));
+    for (const t of tickets) written.push(await writeEventUpdate(db.pool, t, v));
   };
 
   let v = 0;
@@ -74,7 +74,7 @@ test('writes keep succeeding while NATS is down; when it returns every event is 
   for (let i = 0; i < 10; i++) await writeRound(++v);
 
   await waitFor(async () => expect((await outboxRows(db.pool)).filter((r) => !r.sent_at)).toEqual([]), { timeoutMs: 30_000 });
-  const collector = await collectEvents(tb.bus, 'TICKETS');
+  const collector = await collectEvents(tb.bus, 'EVENTS');
   const events = await collector.waitForCount(written.length, { timeoutMs: 10_000 });
   await new Promise((r) => setTimeout(r, 300));
   await collector.stop();
@@ -92,11 +92,11 @@ test('a consumer survives NATS restarts (clean and crash) and keeps consuming', 
   consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'survivor',
     backoffMs: [200],
-    handlers: { 'ticket.created': async (p) => void applied.push(p.id) },
+    handlers: { 'event.scheduled': async (p) => void applied.push(p.id) },
   });
   const publish = async () => {
-    const p = ticketCreated();
-    await publishTestEvent(tb.bus, 'ticket.created', p);
+    const p = eventScheduled();
+    await publishTestEvent(tb.bus, 'event.scheduled', p);
     return p.id;
   };
   // Different tickets are different aggregates, which the consumer may apply concurrently: compare as sets, and the
@@ -124,10 +124,10 @@ test('after NATS comes back with an empty store, the relay and the consumer re-c
   consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'phoenix',
     backoffMs: [200],
-    handlers: { 'ticket.updated': async (p) => void applied.push(p.version) },
+    handlers: { 'event.updated': async (p) => void applied.push(p.version) },
   });
   relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger: quietLogger(), maxRetryDelayMs: 1000 });
-  await writeTicketUpdate(db.pool, ticket, 1);
+  await writeEventUpdate(db.pool, ticket, 1);
   await waitFor(() => expect(applied).toEqual([1]));
 
   await nats.stop('SIGKILL');
@@ -135,7 +135,7 @@ test('after NATS comes back with an empty store, the relay and the consumer re-c
   await nats.start();
   await waitFor(() => tb.bus.isConnected(), { timeoutMs: 15_000 });
 
-  await writeTicketUpdate(db.pool, ticket, 2);
-  await writeTicketUpdate(db.pool, ticket, 3);
+  await writeEventUpdate(db.pool, ticket, 2);
+  await writeEventUpdate(db.pool, ticket, 3);
   await waitFor(() => expect(applied).toEqual([1, 2, 3]), { timeoutMs: 45_000 });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMMON_MIGRATIONS, createPool, InvalidEventError, pruneBusTables, startOutboxRelay, withTransaction, writeOutbox, type OutboxRelay } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { capturingLogger, outboxRows, quietLogger, versionsOf, ticketUpdated, writeTicketUpdate } from './helpers';
+import { capturingLogger, outboxRows, quietLogger, versionsOf, eventUpdated, writeEventUpdate } from './helpers';
 
 let db: TestDatabase;
 let tb: TestBus;
@@ -22,18 +22,18 @@ afterAll(async () => {
 
 test('writeOutbox rejects an invalid payload, and the transaction stores nothing', async () => {
   const before = (await outboxRows(db.pool)).length;
-  const bad = { ...ticketUpdated(randomUUID(), 1), priceCents: 12.5 };
-  await expect(withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.updated', bad))).rejects.toThrow(InvalidEventError);
-  await expect(withTransaction(db.pool, (tx) => writeOutbox(tx, 'ticket.updated', bad))).rejects.toThrow(/priceCents/);
+  const bad = { ...eventUpdated(randomUUID(), 1), version: 12.5 };
+  await expect(withTransaction(db.pool, (tx) => writeOutbox(tx, 'event.updated', bad))).rejects.toThrow(InvalidEventError);
+  await expect(withTransaction(db.pool, (tx) => writeOutbox(tx, 'event.updated', bad))).rejects.toThrow(/version/);
   expect(await outboxRows(db.pool)).toHaveLength(before);
 });
 
 test('the relay publishes rows in outbox order with the event headers, and marks them sent', async () => {
-  const collector = await collectEvents(tb.bus, 'TICKETS', ['ticket.updated']);
+  const collector = await collectEvents(tb.bus, 'EVENTS', ['event.updated']);
   const tickets = [randomUUID(), randomUUID(), randomUUID()];
   const requestId = randomUUID();
   const written: string[] = [];
-  for (let v = 1; v <= 10; v++) for (const t of tickets) written.push(await writeTicketUpdate(db.pool, t, v, requestId));
+  for (let v = 1; v <= 10; v++) for (const t of tickets) written.push(await writeEventUpdate(db.pool, t, v, requestId));
 
   relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger: quietLogger(), batchSize: 7 });
   const events = await collector.waitForCount(written.length);
@@ -42,7 +42,7 @@ test('the relay publishes rows in outbox order with the event headers, and marks
   expect(events.map((e) => e.eventId)).toEqual(written);
   for (const e of events) {
     expect(e.headers['Nats-Msg-Id']).toBe(e.eventId);
-    expect(e.headers['Event-Type']).toBe('ticket.updated');
+    expect(e.headers['Event-Type']).toBe('event.updated');
     expect(new Date(e.headers['Event-Occurred-At']!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(e.headers['X-Request-Id']).toBe(requestId);
     expect(e.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
@@ -56,20 +56,20 @@ test('the relay publishes rows in outbox order with the event headers, and marks
 test('a commit wakes the relay through LISTEN/NOTIFY, long before its poll interval', async () => {
   relay = startOutboxRelay({ pool: db.pool, bus: tb.bus, logger: quietLogger(), pollIntervalMs: 60_000 });
   await new Promise((r) => setTimeout(r, 300)); // let it LISTEN and go idle
-  const collector = await collectEvents(tb.bus, 'TICKETS', ['ticket.updated'], { from: 'new' });
+  const collector = await collectEvents(tb.bus, 'EVENTS', ['event.updated'], { from: 'new' });
   const id = randomUUID();
   const started = Date.now();
-  const eventId = await writeTicketUpdate(db.pool, id, 1);
-  const got = await collector.waitFor('ticket.updated', (p) => p.id === id, { timeoutMs: 5000 });
+  const eventId = await writeEventUpdate(db.pool, id, 1);
+  const got = await collector.waitFor('event.updated', (p) => p.id === id, { timeoutMs: 5000 });
   expect(got.eventId).toBe(eventId);
   expect(Date.now() - started).toBeLessThan(2000);
   await collector.stop();
 });
 
 test('pruning deletes old sent outbox rows and old inbox rows, nothing else', async () => {
-  const oldSent = await writeTicketUpdate(db.pool, randomUUID(), 1);
-  const recentSent = await writeTicketUpdate(db.pool, randomUUID(), 1);
-  const unsent = await writeTicketUpdate(db.pool, randomUUID(), 1);
+  const oldSent = await writeEventUpdate(db.pool, randomUUID(), 1);
+  const recentSent = await writeEventUpdate(db.pool, randomUUID(), 1);
+  const unsent = await writeEventUpdate(db.pool, randomUUID(), 1);
   await db.pool.query(`UPDATE outbox SET sent_at = now() - interval '2 days' WHERE event_id = $1`, [oldSent]);
   await db.pool.query(`UPDATE outbox SET sent_at = now() WHERE event_id = $1`, [recentSent]);
   await db.pool.query(`UPDATE outbox SET occurred_at = now() - interval '3 days' WHERE event_id = $1`, [unsent]);

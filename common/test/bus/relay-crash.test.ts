@@ -3,7 +3,7 @@ import path from 'node:path';
 import { nanos } from '@nats-io/transport-node';
 import { COMMON_MIGRATIONS, ensureStreams, type Consumer } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, startTestConsumer, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, startTestConsumer, writeEventUpdate } from './helpers';
 
 // The relay dies (SIGKILL) after JetStream stored an event and before the outbox row was marked sent.
 let db: TestDatabase;
@@ -15,7 +15,7 @@ jest.setTimeout(60_000);
 beforeAll(async () => {
   db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_crash');
   tb = await createTestBus(quietLogger());
-  await ensureStreams(tb.bus, ['TICKETS']);
+  await ensureStreams(tb.bus, ['EVENTS']);
 });
 afterAll(async () => {
   await consumer?.stop();
@@ -51,8 +51,8 @@ function runRelay(crash: boolean): RelayRun {
 
 test('an event published just before the relay was killed is published again, stored once, applied once', async () => {
   const applied: string[] = [];
-  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, { handlers: { 'ticket.updated': async (_p, ctx) => void applied.push(ctx.eventId) } });
-  const eventId = await writeTicketUpdate(db.pool, '6a4c9b52-8a3e-4b8e-9d55-0d4f1a2b3c4d', 1);
+  consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, { handlers: { 'event.updated': async (_p, ctx) => void applied.push(ctx.eventId) } });
+  const eventId = await writeEventUpdate(db.pool, '6a4c9b52-8a3e-4b8e-9d55-0d4f1a2b3c4d', 1);
 
   const first = runRelay(true);
   expect((await first.exit).signal).toBe('SIGKILL');
@@ -66,8 +66,8 @@ test('an event published just before the relay was killed is published again, st
   second.stop();
   expect((await second.exit).code).toBe(0);
 
-  expect((await tb.bus.jsm.streams.info(tb.bus.streamName('TICKETS'))).state.messages).toBe(1); // deduplicated
-  const collector = await collectEvents(tb.bus, 'TICKETS');
+  expect((await tb.bus.jsm.streams.info(tb.bus.streamName('EVENTS'))).state.messages).toBe(1); // deduplicated
+  const collector = await collectEvents(tb.bus, 'EVENTS');
   await collector.waitForCount(1);
   await collector.stop();
   expect(collector.events.map((e) => e.eventId)).toEqual([eventId]);
@@ -81,11 +81,11 @@ test('restarted after the duplicate window, the relay stores the event a second 
   await consumer?.stop();
   consumer = await startTestConsumer({ bus: tb.bus, pool: db.pool }, {
     service: 'svc2',
-    handlers: { 'ticket.updated': async (_p, ctx) => void applied.push(ctx.eventId) },
+    handlers: { 'event.updated': async (_p, ctx) => void applied.push(ctx.eventId) },
   });
-  const stream = tb.bus.streamName('TICKETS');
+  const stream = tb.bus.streamName('EVENTS');
   const before = (await tb.bus.jsm.streams.info(stream)).state.messages;
-  const eventId = await writeTicketUpdate(db.pool, '0b7d2c1e-3f4a-4c5b-8d6e-7f8091a2b3c4', 1);
+  const eventId = await writeEventUpdate(db.pool, '0b7d2c1e-3f4a-4c5b-8d6e-7f8091a2b3c4', 1);
 
   const first = runRelay(true);
   expect((await first.exit).signal).toBe('SIGKILL');

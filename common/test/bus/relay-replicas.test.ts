@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMMON_MIGRATIONS, connectBus, createPool, ensureStreams, startOutboxRelay, type Bus, type OutboxRelay, type Pool } from '@ticketing/common';
 import { collectEvents, createTestBus, createTestDatabase, waitFor, type TestBus, type TestDatabase } from '@ticketing/common/testing';
-import { outboxRows, quietLogger, versionsOf, writeTicketUpdate } from './helpers';
+import { outboxRows, quietLogger, versionsOf, writeEventUpdate } from './helpers';
 
 // Two replicas of a service, each with its own pool, NATS connection and relay, against one outbox.
 let db: TestDatabase;
@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 beforeAll(async () => {
   db = await createTestDatabase([COMMON_MIGRATIONS], 'bus_replicas');
   tb = await createTestBus(quietLogger());
-  await ensureStreams(tb.bus, ['TICKETS']);
+  await ensureStreams(tb.bus, ['EVENTS']);
   for (let i = 0; i < 2; i++) {
     const pool = createPool(db.url, quietLogger(), { max: 4 });
     const bus = await connectBus({ url: tb.url, name: `replica-${i}`, namespace: tb.namespace, logger: quietLogger() });
@@ -45,7 +45,7 @@ test('two relays publish each event exactly once and keep each aggregate in orde
   // One writer per ticket (its versions are sequential, as a row lock would make them), all tickets at once.
   const writers = tickets.map(async (t) => {
     for (let v = 1; v <= perTicket; v++) {
-      written.push(await writeTicketUpdate(db.pool, t, v));
+      written.push(await writeEventUpdate(db.pool, t, v));
       if (t === tickets[0] && v === perTicket / 2) await replicas[0]!.relay.stop(); // a replica goes away mid-run
     }
   });
@@ -60,7 +60,7 @@ test('two relays publish each event exactly once and keep each aggregate in orde
   expect(replicas[0]!.published.length).toBeGreaterThan(0);
   expect(replicas[1]!.published.length).toBeGreaterThan(0);
 
-  const collector = await collectEvents(tb.bus, 'TICKETS');
+  const collector = await collectEvents(tb.bus, 'EVENTS');
   const events = await collector.waitForCount(total, { timeoutMs: 20_000 });
   await collector.stop();
   expect(events).toHaveLength(total);
