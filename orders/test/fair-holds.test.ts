@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { withTransaction } from '@ticketing/common';
 import { signedInUser } from '@ticketing/common/testing';
 import { cooldownMessage } from '../src/domain/fair-holds';
+import { settlePayment } from '../src/domain/payments';
 import { rush, seatsOf, seedListing, serveOrders, statuses } from './support';
 
 /**
@@ -102,6 +105,23 @@ describe('cooldown after repeated releases', () => {
     expect(mine.body.orders.map((o: { status: string; reason: string }) => [o.status, o.reason])).toEqual([['cancelled', 'expired'], ['cancelled', 'expired']]);
 
     await orders.db.pool.query("UPDATE orders SET ended_at = ended_at - interval '61 minutes' WHERE user_id = $1", [buyer.id]);
+    expect((await order(buyer.cookie, listing.id, 1)).status).toBe(201);
+  });
+
+  test('paid orders and rejected payments are not releases', async () => {
+    const buyer = signedInUser();
+    const listing = await seedListing(orders.db.pool, { seats: seatsOf(8), priceCents: 1000 });
+    for (let i = 0; i < 2; i++) {
+      const held = await order(buyer.cookie, listing.id, 1);
+      await withTransaction(orders.db.pool, (tx) => settlePayment(tx, { id: randomUUID(), orderId: held.body.id, amountCents: 1100, providerId: 'pi_test' }));
+    }
+    await orders.db.pool.query(
+      `WITH rejected AS (
+         UPDATE orders SET status = 'cancelled', cancel_reason = 'payment_rejected', payment_id = NULL
+         WHERE id = (SELECT id FROM orders WHERE user_id = $1 ORDER BY created_at LIMIT 1) RETURNING id)
+       UPDATE order_tickets SET active = false WHERE order_id IN (SELECT id FROM rejected)`,
+      [buyer.id],
+    );
     expect((await order(buyer.cookie, listing.id, 1)).status).toBe(201);
   });
 
