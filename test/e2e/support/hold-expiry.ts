@@ -1,5 +1,6 @@
-// Support for ../hold-expiry.test.ts: a cookie-carrying API client for the gateway, and a recorder of when each event
-// of the expiry chain was stored in JetStream, so a late release can be attributed to the hop that was slow.
+// Support for ../hold-expiry.test.ts: a cookie-carrying API client for the gateway (events, listings, orders of k),
+// and a recorder of when each event of the expiry chain was stored in JetStream, so a late release can be attributed
+// to the hop that was slow.
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import { connectBus, createLogger, EventHeaders, type Bus, type StreamKey } from '@ticketing/common';
@@ -13,20 +14,28 @@ export interface ApiResponse<T = unknown> {
   receivedAt: number;
 }
 
-export interface Ticket {
+/** A listing as its seller reads it: every ticket with its status. */
+export interface Listing {
   id: string;
-  status: 'available' | 'reserved' | 'sold';
-  orderId: string | null;
-  userId: string;
+  status: 'active' | 'sold' | 'withdrawn';
+  quantity: number;
+  available: number;
+  buyableQuantities: number[];
+  tickets: { id: string; seat: string | null; status: 'available' | 'held' | 'sold' | 'withdrawn' }[];
 }
 
 export interface Order {
   id: string;
   status: string;
   userId: string;
+  listingId: string;
+  quantity: number;
+  tickets: { id: string; seat: string | null }[];
+  unitPrice: number;
+  buyerFee: number;
+  total: number;
   expiresAt: string;
   createdAt: string;
-  ticket: { id: string };
 }
 
 /** One person talking to the platform through the gateway, with the session cookie sign-up gave them. */
@@ -40,8 +49,8 @@ export class ApiUser {
   ) {}
 
   /** A real sign-up through auth; keeps the session cookie for the following requests. */
-  static async signUp(baseUrl: string, role: string): Promise<ApiUser> {
-    const user = new ApiUser(baseUrl, `hold-${role}-${randomUUID().slice(0, 8)}@example.test`);
+  static async signUp(baseUrl: string, role: string, email = `hold-${role}-${randomUUID().slice(0, 8)}@example.test`): Promise<ApiUser> {
+    const user = new ApiUser(baseUrl, email);
     const res = await fetch(`${baseUrl}/api/users/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -63,22 +72,52 @@ export class ApiUser {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, sentAt, receivedAt };
   }
 
-  getTicket(id: string) {
-    return this.request<Ticket>('GET', `/api/tickets/${id}`);
+  getListing(id: string) {
+    return this.request<Listing>('GET', `/api/listings/${id}`);
   }
 
-  placeOrder(ticketId: string) {
-    return this.request<Order>('POST', '/api/orders', { ticketId });
+  /** As an admin: an event a month ahead, through catalog. */
+  async scheduleEvent(name: string): Promise<string> {
+    const startsAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const res = await this.request<{ id: string }>('POST', '/api/events', {
+      name,
+      category: 'concert',
+      venue: { name: 'Hold Hall', city: 'London', country: 'GB' },
+      timeZone: 'Europe/London',
+      startsAt,
+    });
+    if (res.status !== 201) throw new Error(`POST /api/events answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.id;
   }
 
   /**
-   * POST /api/orders, retried while it answers 404: a ticket listed moments ago reaches orders' replica through
-   * ticket.created, and until then orders does not know it (docs/api.md).
+   * POST /api/listings of numbered seats, retried while tickets refuses the event as unknown (400 field eventId): an
+   * event scheduled moments ago reaches tickets' replica of the catalogue through event.scheduled.
    */
-  async placeOrderOnceKnown(ticketId: string, timeoutMs = 15_000): Promise<ApiResponse<Order>> {
+  async listSeats(eventId: string, seats: string[], price: number, timeoutMs = 15_000): Promise<Listing> {
+    const body = { eventId, section: 'Block 512', row: 'F', seats, price, faceValue: price, split: 'any' };
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.placeOrder(ticketId);
+      const res = await this.request<Listing & { errors?: { field?: string }[] }>('POST', '/api/listings', body);
+      if (res.status === 201) return res.body;
+      const unknownEvent = res.status === 400 && res.body.errors?.some((e) => e.field === 'eventId');
+      if (!unknownEvent || Date.now() > deadline) throw new Error(`POST /api/listings answered ${res.status}: ${JSON.stringify(res.body)}`);
+      await sleep(100);
+    }
+  }
+
+  placeOrder(listingId: string, quantity: number) {
+    return this.request<Order>('POST', '/api/orders', { listingId, quantity });
+  }
+
+  /**
+   * POST /api/orders, retried while it answers 404: a listing made moments ago reaches orders' replica through
+   * listing.changed, and until then orders does not know it (docs/api.md).
+   */
+  async placeOrderOnceKnown(listingId: string, quantity: number, timeoutMs = 15_000): Promise<ApiResponse<Order>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.placeOrder(listingId, quantity);
       if (res.status !== 404 || Date.now() > deadline) return res;
       await sleep(50);
     }
@@ -130,6 +169,11 @@ export class EventTimeline {
 
   find(subject: string, predicate: (payload: Record<string, unknown>) => boolean): RecordedEvent | undefined {
     return this.events.find((e) => e.subject === subject && predicate(e.payload));
+  }
+
+  /** The first such event JetStream stored at or after `atMs`. */
+  findFrom(atMs: number, subject: string, predicate: (payload: Record<string, unknown>) => boolean): RecordedEvent | undefined {
+    return this.events.find((e) => e.subject === subject && e.storedAt >= atMs && predicate(e.payload));
   }
 
   count(subject: string, predicate: (payload: Record<string, unknown>) => boolean): number {
