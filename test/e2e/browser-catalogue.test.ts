@@ -148,7 +148,8 @@ describe('the catalogue in Chromium', () => {
     await visible(page.getByText(shownTime(concert)).first());
     const details = page.getByRole('complementary', { name: 'Event details' });
     for (const fact of ['Royal Albert Hall', 'London', 'United Kingdom', 'Concert', 'Scheduled']) await visible(details.getByText(fact, { exact: true }));
-    await visible(page.getByText('Listings for this event arrive soon.'));
+    await visible(page.getByText('No tickets on sale for this event yet.'));
+    await visible(page.getByRole('link', { name: 'Sell tickets for this event' }));
     expect(await page.title()).toBe(`${concert.name} · London · Ticketing`);
   });
 

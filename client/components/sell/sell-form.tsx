@@ -108,10 +108,14 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
         <FormAlert messages={formErrors(failure, FIELDS)} />
         <fieldset className="card sell-step">
           <legend>1. The event</legend>
-          <EventPicker selected={event} onSelect={(picked) => {
-                setEvent(picked);
-                edited('eventId');
-              }} error={errors.eventId} />
+          <EventPicker
+            selected={event}
+            onSelect={(picked) => {
+              setEvent(picked);
+              edited('eventId');
+            }}
+            error={errors.eventId}
+          />
         </fieldset>
 
         <fieldset className="card sell-step">
