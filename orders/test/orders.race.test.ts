@@ -87,9 +87,10 @@ test('on-sale rush: 300 buyers of pairs for a 100-ticket listing: exactly 50 win
 });
 
 test('no-single under a race of mixed quantities: what is left is never a single ticket and can always still be sold', async () => {
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     const listing = await seedListing(orders.db.pool, { seats: seatsOf(20), split: 'no-single' });
-    const attempts = await rush(orders.url, buyers(listing.id, shuffled(Array.from({ length: 30 }, (_, i) => 1 + (i % 3)))));
+    // Demand near supply (20 tickets): sometimes everything goes, often a few are left for the check below.
+    const attempts = await rush(orders.url, buyers(listing.id, shuffled(Array.from({ length: 8 + round * 2 }, (_, i) => 1 + (i % 3)))));
     expect(Object.keys(statuses(attempts)).every((s) => s === '201' || s === '409')).toBe(true);
     const left = 20 - (await expectDisjointHolds(listing, attempts));
     expect(left).not.toBe(1);
