@@ -47,6 +47,11 @@ describe('PUT /api/listings/:id', () => {
     expect(await ticketStatuses()).toEqual(['held', 'sold', 'available', 'available']);
   });
 
+  test('pairs only while one order holds a pair: whatever that order does, an even count comes back', async () => {
+    await forceHold(ctx.db.pool, listing.id, [listing.tickets[0]!.id, listing.tickets[1]!.id], 'held');
+    expect((await put({ split: 'even' }).expect(200)).body).toMatchObject({ split: 'even', buyableQuantities: [2] });
+  });
+
   describe('refusals change nothing and write no event', () => {
     afterEach(async () => {
       expect(await listingRow()).toMatchObject({ price_cents: 5000, face_value_cents: 4500, split: 'any', section: 'Block 512', row: 'F', version: 0 });
@@ -89,6 +94,14 @@ describe('PUT /api/listings/:id', () => {
       const res = await put({ split: 'even' }).expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'split', message: expect.stringMatching(/even number/) })]);
       await forceHold(ctx.db.pool, listing.id, [], 'held'); // recount only
+    });
+
+    test('409 split: pairs only while a hold of an odd count runs (its lapse would strand one ticket)', async () => {
+      // 4 seats: two buyers hold one each, two are left (even) — yet either hold lapsing would leave three.
+      await forceHold(ctx.db.pool, listing.id, [listing.tickets[0]!.id], 'held');
+      await forceHold(ctx.db.pool, listing.id, [listing.tickets[1]!.id], 'held');
+      const res = await put({ split: 'even' }).expect(409);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'split', message: expect.stringMatching(/holding 1 of these tickets/) })]);
     });
 
     test('409 when every ticket is held or sold: nothing left to change', async () => {
