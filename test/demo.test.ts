@@ -27,14 +27,9 @@ const upcoming = async (platform: PlatformProcess) => (await json(await fetch(`$
 const signIn = (platform: PlatformProcess, email: string, password: string) =>
   fetch(`${platform.url}/api/users/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }).then(json);
 const makeDemo = (platform: PlatformProcess, env: Record<string, string>) =>
-  callPlatformModule<DemoReport & Extras>('demo.mjs', 'makeDemo', { asked: true, env, running: ['auth', 'catalog', 'tickets'], gatewayUrl: platform.url, credentialsFile: demoAdminFile });
+  callPlatformModule<DemoReport>('demo.mjs', 'makeDemo', { asked: true, env, running: ['auth', 'catalog', 'tickets'], gatewayUrl: platform.url, credentialsFile: demoAdminFile });
 
-/** What the demo adds with tickets running (scripts/platform/process.d.cts's DemoReport does not name them yet). */
-interface Extras {
-  seller?: { email: string; password: string; signedUp: boolean };
-  listings?: { created: number; kept: boolean };
-}
-const demoOf = (platform: PlatformProcess) => platform.demo as DemoReport & Extras;
+const demoOf = (platform: PlatformProcess): DemoReport => platform.demo;
 
 interface Listing {
   eventId: string;

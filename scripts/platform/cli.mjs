@@ -2,12 +2,15 @@
 import { startPlatform, PlatformError } from './index.mjs';
 import { HELP, parse, startOptions } from './cli-options.mjs';
 
-function demoLines({ skipped, admin, events, problem }) {
+function demoLines({ skipped, admin, events, seller, listings, problem }) {
   if (skipped) return [];
   const lines = [''];
   if (admin) lines.push(`  admin: ${admin.email} / ${admin.password}`);
+  if (seller) lines.push(`  seller: ${seller.email} / ${seller.password}`);
   if (events?.created) lines.push(`  demo catalogue: ${events.created} events`);
   else if (events?.kept) lines.push('  demo catalogue: left as it was (it has upcoming events)');
+  if (listings?.created) lines.push(`  demo listings: ${listings.created} (sign up as anyone else to buy)`);
+  else if (listings?.kept) lines.push('  demo listings: left as they were (the seller has listings)');
   if (problem) lines.push(`  demo: ${problem}`);
   lines.push('  (npm start -- --no-demo starts without the demo)');
   return lines;

@@ -59,6 +59,10 @@ export interface DemoReport {
   admin?: { email: string; password: string; signedUp: boolean };
   /** Events the demo scheduled; `kept` when the catalogue already had upcoming events and was left alone. */
   events?: { created: number; kept: boolean };
+  /** The demo seller (when tickets runs), whose listings a newcomer can buy from at once. */
+  seller?: { email: string; password: string; signedUp: boolean };
+  /** Listings the demo made; `kept` when the seller already had listings and they were left alone. */
+  listings?: { created: number; kept: boolean };
   problem?: string;
 }
 

@@ -9,10 +9,6 @@ export function uniqueEmail(role: string): string {
   return `${role}-${randomUUID().slice(0, 8)}@example.test`;
 }
 
-export function uniqueTitle(what: string): string {
-  return `${what} ${randomUUID().slice(0, 6)}`;
-}
-
 export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
   await locator.waitFor({ state: 'visible', timeout });
   return locator;
@@ -48,35 +44,10 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await visible(header(page).getByText(email));
 }
 
-/** Lists a ticket through the sell form; resolves with its id once the ticket page shows. */
-export async function sellTicket(page: Page, title: string, price: string): Promise<string> {
-  await page.goto('/sell');
-  await page.getByLabel('Title', { exact: true }).fill(title);
-  await page.getByLabel('Price (USD)', { exact: true }).fill(price);
-  await page.getByRole('button', { name: 'List ticket' }).click();
-  await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
-  await visible(page.getByRole('heading', { level: 1, name: title }));
-  return ticketIdFrom(page.url());
-}
-
-export function ticketIdFrom(url: string): string {
-  const id = /\/tickets\/([0-9a-f-]{36})/.exec(url)?.[1];
-  if (!id) throw new Error(`not a ticket page: ${url}`);
-  return id;
-}
-
 export function orderIdFrom(url: string): string {
   const id = /\/orders\/([0-9a-f-]{36})/.exec(url)?.[1];
   if (!id) throw new Error(`not an order page: ${url}`);
   return id;
-}
-
-/** From a ticket page: Buy, then the order page (with its countdown). Resolves with the order id. */
-export async function buyFromTicketPage(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Buy' }).click();
-  await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 20_000 });
-  await visible(page.getByRole('timer'));
-  return orderIdFrom(page.url());
 }
 
 export async function payWithCard(page: Page, cardNumber: string): Promise<void> {
@@ -90,14 +61,6 @@ export async function countdownSeconds(page: Page): Promise<number> {
   const parts = text.split(':').map(Number);
   if (parts.length < 2 || parts.some((n) => !Number.isFinite(n))) throw new Error(`countdown reads "${text}"`);
   return parts.reduce((total, n) => total * 60 + n, 0);
-}
-
-/** The titles in the list of tickets for sale, /tickets (after a search, when given). */
-export async function listedTitles(page: Page, search?: string): Promise<string[]> {
-  await page.goto(search ? `/tickets?q=${encodeURIComponent(search)}` : '/tickets');
-  const list = page.getByRole('list', { name: /tickets/i });
-  if ((await list.count()) === 0) return [];
-  return list.locator('.ticket-card-title').allTextContents();
 }
 
 /** A person set up through the API (fast) for scenarios whose subject is something else; the browser gets the cookie. */
