@@ -5,6 +5,7 @@ import { createLogger } from '../log/logger';
 import { EventHeaders, streamOf, type EventPayload, type EventSubject, type StreamKey } from '../events/contracts';
 import { connectBus, type Bus } from '../bus/connection';
 import { ensureStreams } from '../bus/streams';
+import { buildEventHeaders } from '../bus/event-headers';
 import { publishEvent, type PublishMeta } from '../bus/outbox/publish';
 import { waitFor, type WaitForOptions } from './wait-for';
 
@@ -48,6 +49,15 @@ async function ensureStreamOnce(bus: Bus, key: StreamKey): Promise<void> {
   if (done.has(key)) return;
   await ensureStreams(bus, [key]);
   done.add(key);
+}
+
+/**
+ * Publishes a body exactly as given, unvalidated (its stream must exist): what a process of the previous version put
+ * on the stream. publishTestEvent validates, and so would already upcast an old payload before it reached the wire.
+ */
+export async function publishRawEvent(bus: Bus, subject: EventSubject, body: unknown, eventId: string = randomUUID()): Promise<string> {
+  await bus.js.publish(bus.subject(subject), JSON.stringify(body), { msgID: eventId, headers: buildEventHeaders({ eventId, subject, occurredAt: new Date() }) });
+  return eventId;
 }
 
 /**

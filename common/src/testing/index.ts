@@ -8,3 +8,4 @@ export * from './run-from-source';
 export * from './transaction-race';
 export * from './outbox-refusal';
 export * from './service-harness';
+export * from './order-events';

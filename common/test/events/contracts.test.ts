@@ -7,10 +7,10 @@ import {
   orderCancelledSchema,
   orderCompletedSchema,
   orderCreatedSchema,
-  priceOrder,
   validateEvent,
   type OrderCreatedEvent,
 } from '@ticketing/common';
+import { orderCreatedPayload } from '@ticketing/common/testing';
 
 // The contracts of issue 16: order.* v2 (k tickets of one listing, prices fixed), the v1 messages still in a stream
 // read as v2, listing.changed a whole snapshot, ticket.* gone.
@@ -20,24 +20,7 @@ const issuesOf = (r: { success: boolean; error?: { issues: Array<{ path: Propert
 
 /** order.created v2 as orders publishes it: k adjacent seats at unitPriceCents with the 10 %/5 % fees. */
 function orderCreated(k = 2, unitPriceCents = 1999, over: Partial<OrderCreatedEvent> = {}): OrderCreatedEvent {
-  const price = priceOrder(unitPriceCents, k, { buyerFeePercent: 10, sellerFeePercent: 5 });
-  return {
-    id: randomUUID(),
-    version: 0,
-    status: 'created',
-    userId: randomUUID(),
-    listingId: randomUUID(),
-    eventId: randomUUID(),
-    sellerId: randomUUID(),
-    expiresAt: '2030-01-01T12:15:00.000Z',
-    tickets: Array.from({ length: k }, (_, i) => ({ id: randomUUID(), seat: String(11 + i) })),
-    quantity: k,
-    unitPriceCents,
-    buyerFeeCents: price.buyerFeeCents,
-    sellerFeeCents: price.sellerFeeCents,
-    totalCents: price.totalCents,
-    ...over,
-  };
+  return orderCreatedPayload({ quantity: k, unitPriceCents, expiresAt: '2030-01-01T12:15:00.000Z', ...over });
 }
 
 describe('order.created v2', () => {

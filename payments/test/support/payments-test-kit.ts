@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  buildEventHeaders,
   createLogger,
   ensureStreams,
   priceOrder,
@@ -8,12 +7,23 @@ import {
   startOutboxRelay,
   type Bus,
   type Consumer,
-  type EventSubject,
   type OrderCreatedEvent,
   type Pool,
   type Queryable,
 } from '@ticketing/common';
-import { collectEvents, createTestBus, createTestDatabase, testKeys, type EventCollector, type TestBus, type TestDatabase } from '@ticketing/common/testing';
+import {
+  collectEvents,
+  createTestBus,
+  createTestDatabase,
+  orderCreatedPayload,
+  testKeys,
+  type EventCollector,
+  type OrderCreatedFixture,
+  type TestBus,
+  type TestDatabase,
+} from '@ticketing/common/testing';
+
+export { publishRawEvent } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
 import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
@@ -62,34 +72,8 @@ export async function seedOrder(db: Queryable, over: Partial<ReplicaOrder> = {})
 }
 
 /** An order.created v2 as orders publishes it: k tickets of one listing, priced with FEE_RATES; default 2 × 12.75. */
-export function orderCreatedEvent(over: Partial<OrderCreatedEvent> & { unitPriceCents?: number; quantity?: number } = {}): OrderCreatedEvent {
-  const price = priceOrder(over.unitPriceCents ?? 1275, over.quantity ?? 2, FEE_RATES);
-  return {
-    id: randomUUID(),
-    version: 0,
-    status: 'created',
-    userId: randomUUID(),
-    listingId: randomUUID(),
-    eventId: randomUUID(),
-    sellerId: randomUUID(),
-    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-    tickets: Array.from({ length: price.quantity }, (_, i) => ({ id: randomUUID(), seat: String(11 + i) })),
-    quantity: price.quantity,
-    unitPriceCents: price.unitPriceCents,
-    buyerFeeCents: price.buyerFeeCents,
-    sellerFeeCents: price.sellerFeeCents,
-    totalCents: price.totalCents,
-    ...over,
-  };
-}
-
-/**
- * Publishes a message body exactly as given, unvalidated: what a process of the previous version put on the stream
- * (publishTestEvent validates, and so would already upcast an old payload before it reached the wire).
- */
-export async function publishRawEvent(bus: Bus, subject: EventSubject, body: unknown, eventId: string = randomUUID()): Promise<string> {
-  await bus.js.publish(bus.subject(subject), JSON.stringify(body), { msgID: eventId, headers: buildEventHeaders({ eventId, subject, occurredAt: new Date() }) });
-  return eventId;
+export function orderCreatedEvent(over: OrderCreatedFixture = {}): OrderCreatedEvent {
+  return orderCreatedPayload({ rates: FEE_RATES, ...over });
 }
 
 export async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
