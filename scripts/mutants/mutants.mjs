@@ -3,42 +3,113 @@
 // `file` (paths from the repository root); `replace` is the bug (a RegExp's replacement may use $1...). Keep `tests`
 // narrow: the files that own the behaviour, and `testName` (jest -t, a pattern) where a file holds slow tests that
 // do not concern the mutant, so the whole run takes minutes. When code moves, move its mutant with it;
-// a mutant whose file or text is gone fails the run, naming both.
+// a mutant whose file or text is gone fails the run, naming both. `also` lists more edits of the same bug, for the rare
+// idea kept in two places on purpose (a domain check and the guarded UPDATE behind it): either alone is no bug.
 
-/** @typedef {{ name: string, invariant: number, description: string, file: string, find: string | RegExp, replace: string, tests: string[], testName?: string }} Mutant */
+/** @typedef {{ file: string, find: string | RegExp, replace: string }} Edit */
+/** @typedef {Edit & { name: string, invariant: number, description: string, also?: Edit[], tests: string[], testName?: string }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
-  // 1. Never sold twice.
+  // 1. Never sold twice; all or nothing.
   {
-    name: 'orders-active-order-index-not-unique',
+    name: 'orders-active-ticket-index-not-unique',
     invariant: 1,
-    description: "the partial unique index on a ticket's active order is a plain index (migration)",
-    file: 'orders/migrations/0001_tickets_orders.sql',
-    find: 'CREATE UNIQUE INDEX orders_one_active_per_ticket',
-    replace: 'CREATE INDEX orders_one_active_per_ticket',
-    tests: ['orders/test/orders.routes.test.ts'],
+    description: "the partial unique index on a ticket's active order_tickets row is a plain index (migration 0002)",
+    file: 'orders/migrations/0002_orders_of_k.sql',
+    find: 'CREATE UNIQUE INDEX order_tickets_one_active_per_ticket ON order_tickets (ticket_id) WHERE active;',
+    replace: 'CREATE INDEX order_tickets_one_active_per_ticket ON order_tickets (ticket_id) WHERE active;',
+    tests: ['orders/test/orders.race.test.ts', 'orders/test/migration.test.ts'],
+    testName: 'final arbiter|per-ticket unique index still refuses',
   },
-
+  {
+    name: 'orders-taken-ticket-skipped',
+    invariant: 1,
+    description: 'an order one of whose tickets was just taken is inserted with the rest (ON CONFLICT DO NOTHING): fewer tickets than its quantity',
+    file: 'orders/src/data/orders.data.ts',
+    find: 'FROM unnest($2::uuid[], $3::text[], $4::int[]) AS t(id, seat, position)`',
+    replace: 'FROM unnest($2::uuid[], $3::text[], $4::int[]) AS t(id, seat, position) ON CONFLICT DO NOTHING`',
+    tests: ['orders/test/orders.race.test.ts'],
+    testName: 'final arbiter',
+  },
+  {
+    name: 'orders-order-holds-one-ticket',
+    invariant: 1,
+    description: 'an order of k is inserted with one order_tickets row (the code of orders of one): k − 1 of its tickets stay orderable',
+    file: 'orders/src/domain/place-order.ts',
+    find: 'tickets: picked,',
+    replace: 'tickets: picked.slice(0, 1),',
+    tests: ['orders/test/orders.routes.test.ts'],
+    testName: '201: holds k adjacent seats',
+  },
+  {
+    name: 'orders-listing-lock-dropped',
+    invariant: 1,
+    description: "orders no longer lock the listing's replica row: concurrent buyers pick from the same view of what is free",
+    file: 'orders/src/data/listings.data.ts',
+    find: '`SELECT ${COLUMNS} FROM listings WHERE id = $1 FOR UPDATE`',
+    replace: '`SELECT ${COLUMNS} FROM listings WHERE id = $1`',
+    tests: ['orders/test/orders.race.test.ts'],
+    testName: '50 buyers each asking for 2|no-single under a race',
+  },
+  {
+    name: 'orders-split-remainder-unchecked',
+    invariant: 1,
+    description: 'an order may take any k up to what is free, even one leaving a remainder the split rule forbids (one ticket of a no-single listing)',
+    file: 'orders/src/domain/place-order.ts',
+    find: 'if (canBuy(split, free, k)) return;',
+    replace: 'if (canBuy(split, free, k) || true) return;',
+    tests: ['orders/test/orders.routes.test.ts'],
+    testName: '409 with what is left|an `all` listing sells only everything',
+  },
+  {
+    name: 'orders-seats-picked-scattered',
+    invariant: 1,
+    description: 'numbered seats are picked like unnumbered admission: the k lowest free positions, scattered across gaps',
+    file: 'orders/src/domain/seat-picking.ts',
+    find: 'if (ordered.some((t) => t.seat === null)) return free.slice(0, k);',
+    replace: 'return free.slice(0, k);',
+    tests: ['orders/test/seat-picking.test.ts'],
+  },
+  {
+    name: 'orders-seats-leave-lone-seat',
+    invariant: 1,
+    description: 'the first adjacent window is taken even when another leaves no lone free seat beside it',
+    file: 'orders/src/domain/seat-picking.ts',
+    find: 'if (!best || lone < best.lone) best = { start: i, lone };',
+    replace: 'if (!best) best = { start: i, lone };',
+    tests: ['orders/test/seat-picking.test.ts'],
+  },
   {
     name: 'tickets-sold-ticket-held-again',
     invariant: 1,
-    description: "a late order.created reserves a ticket tickets already recorded as sold",
+    description: 'a late order.created holds a ticket tickets already recorded as sold',
     file: 'tickets/src/domain/order-holds.domain.ts',
-    find: "if (ticket.status === 'sold') {\n    log.warn('order.created for a sold ticket; not holding');",
-    replace: "if (ticket.status === 'sold' && false) {\n    log.warn('order.created for a sold ticket; not holding');",
+    find: "if (t.status === 'sold') log.warn(",
+    replace: "if (t.status === 'sold' && false) log.warn(",
     tests: ['tickets/test/order-listeners.test.ts'],
+  },
+  {
+    name: 'tickets-cancel-frees-other-orders-tickets',
+    invariant: 1,
+    description: "order.cancelled frees every held ticket it names, also those a newer order holds now",
+    file: 'tickets/src/domain/order-holds.domain.ts',
+    find: "const held = locked.tickets.filter((t) => t.orderId === order.id && t.status === 'held')",
+    replace: "const held = locked.tickets.filter((t) => t.status === 'held')",
+    tests: ['tickets/test/order-listeners.test.ts'],
+    testName: 'events of two orders of one ticket out of order',
   },
 
   // 2. Holds end on time.
   {
     name: 'orders-lazy-expiry-skipped',
     invariant: 2,
-    description: 'ordering a ticket no longer ends a hold past its expiry in the same transaction (waits for expiration)',
-    file: 'orders/src/domain/orders.ts',
-    find: 'await cancelExpired(tx, { ticketId: ticket.id });',
+    description: "ordering no longer ends the listing's holds past their expiry in the same transaction (waits for expiration)",
+    file: 'orders/src/domain/place-order.ts',
+    find: 'await cancelExpired(tx, { listingId: listing.id });',
     replace: '',
     tests: ['orders/test/orders.expiry.test.ts'],
+    testName: 'right after expiresAt the tickets are orderable again',
   },
   {
     name: 'orders-expiry-cancels-paid-order',
@@ -51,15 +122,37 @@ export const MUTANTS = [
     testName: 'leaves a complete one alone',
   },
 
-  // 3. Locked means locked.
+  // 3. Locked means locked; fair holds.
   {
     name: 'tickets-edit-ignores-hold',
     invariant: 3,
-    description: "the seller's guarded UPDATE loses its hold condition: a held or sold ticket's price can change",
-    file: 'tickets/src/data/tickets.data.ts',
-    find: "WHERE id = $1 AND user_id = $2 AND order_id IS NULL AND status = 'available'",
-    replace: 'WHERE id = $1 AND user_id = $2',
-    tests: ['tickets/test/tickets-write.test.ts'],
+    description: "the seller's edit loses its 'something available' condition (domain check and guarded UPDATE): a fully held or sold listing changes",
+    file: 'tickets/src/domain/listings.domain.ts',
+    find: "if (current.status !== 'active' || current.available === 0) throw new ConflictError(NOTHING_LEFT);",
+    replace: "if (current.status !== 'active') throw new ConflictError(NOTHING_LEFT);",
+    also: [{ file: 'tickets/src/data/listings.data.ts', find: "AND status = 'active' AND available > 0", replace: "AND status = 'active'" }],
+    tests: ['tickets/test/listings-edit.test.ts'],
+    testName: '409 when every ticket is held or sold|a hold of every ticket that commits first',
+  },
+  {
+    name: 'tickets-edit-ignores-lock',
+    invariant: 3,
+    description: "the seller's edit and withdrawal read the listing without its row lock: they decide from what they saw before a hold in flight commits",
+    file: 'tickets/src/domain/listings.domain.ts',
+    find: 'const listing = await lockListing(tx, id);',
+    replace: 'const listing = await findListing(tx, id);',
+    tests: ['tickets/test/listings-edit.test.ts'],
+    testName: 'an edit racing a hold',
+  },
+  {
+    name: 'tickets-even-split-ignores-odd-holds',
+    invariant: 3,
+    description: 'switching to pairs only is allowed while an order holds an odd count (its lapse strands a ticket nobody may buy)',
+    file: 'tickets/src/domain/listings.domain.ts',
+    find: "if (split !== 'even') return;",
+    replace: 'return;',
+    tests: ['tickets/test/listings-edit.test.ts'],
+    testName: '409 split: pairs only while a hold of an odd count',
   },
   {
     name: 'catalog-edit-ignores-closed',
@@ -71,16 +164,57 @@ export const MUTANTS = [
     tests: ['catalog/test/events.write.test.ts'],
     testName: 'cancelled event and for one that is over',
   },
+  {
+    name: 'orders-held-limit-ignores-quantity',
+    invariant: 3,
+    description: 'the fair-hold limit counts what the buyer holds without the k asked for: 8 held + 1 more is allowed',
+    file: 'orders/src/domain/fair-holds.ts',
+    find: 'if (held + req.quantity > rules.maxHeldTickets) {',
+    replace: 'if (held > rules.maxHeldTickets) {',
+    tests: ['orders/test/fair-holds.test.ts'],
+    testName: '8 tickets held across listings',
+  },
+  {
+    name: 'orders-buyer-lock-dropped',
+    invariant: 3,
+    description: "the buyer's advisory lock is gone: concurrent requests of one buyer each count the holds before any of them commits",
+    file: 'orders/src/domain/place-order.ts',
+    find: "await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUYER_LOCK_SPACE, req.buyerId]);",
+    replace: '',
+    tests: ['orders/test/fair-holds.test.ts'],
+    testName: 'one buyer racing on different listings',
+  },
+  {
+    name: 'orders-cooldown-off-by-one',
+    invariant: 3,
+    description: 'the cooldown starts one release late: a buyer who released 2 holds of a listing holds it a third time at once',
+    file: 'orders/src/domain/fair-holds.ts',
+    find: 'if (releases.count < rules.releasesBeforeCooldown || !releases.lastAt) return;',
+    replace: 'if (releases.count <= rules.releasesBeforeCooldown || !releases.lastAt) return;',
+    tests: ['orders/test/fair-holds.test.ts'],
+    testName: 'cooldown after repeated releases',
+  },
+  {
+    name: 'orders-cooldown-ignores-lapses',
+    invariant: 3,
+    description: 'only holds the buyer cancelled count as releases; holds left to expire never start a cooldown',
+    file: 'orders/src/data/orders.data.ts',
+    find: "cancel_reason IN ('cancelled', 'expired')",
+    replace: "cancel_reason = 'cancelled'",
+    tests: ['orders/test/fair-holds.test.ts'],
+    testName: 'holds that lapsed count as releases',
+  },
 
   // 4. No event is lost.
   {
     name: 'orders-order-created-after-commit',
     invariant: 4,
     description: "order.created is written to the outbox after the order's transaction committed, not inside it",
-    file: 'orders/src/domain/orders.ts',
-    find: /return withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordOrderCreated\(tx, (order[^)]*)\);\n\s*(return order;[\s\S]*?\n {2}\}\);)/,
-    replace: 'const order = await withTransaction(pool, async (tx) => {$1$3\n  await recordOrderCreated(pool, $2);\n  return order;',
+    file: 'orders/src/domain/place-order.ts',
+    find: /return withTransaction\(pool, async \(tx\) => \{([\s\S]*?)await recordOrderCreated\(tx, order\);\n([\s\S]*?\n {2}\}\);)/,
+    replace: 'const order = await withTransaction(pool, async (tx) => {$1$2\n  await recordOrderCreated(pool, order);\n  return order;',
     tests: ['orders/test/outbox-atomicity.test.ts'],
+    testName: 'order.created refused by the outbox',
   },
   {
     name: 'payments-payment-created-after-commit',
@@ -100,6 +234,17 @@ export const MUTANTS = [
     replace: 'const event = await withTransaction(pool, (tx) => insertEvent(tx, $2));\n  await recordEventScheduled(pool, event);\n  return withSummary(pool, event.id);',
     tests: ['catalog/test/outbox-atomicity.test.ts'],
     testName: 'event.scheduled refused',
+  },
+  {
+    name: 'catalog-legacy-event-created-again',
+    invariant: 4,
+    description: 'every legacy listing.changed creates the legacy event again (upsert): an admin\'s rename is reset and event.scheduled announced again',
+    file: 'catalog/src/data/events.data.ts',
+    find: 'ON CONFLICT (id) DO NOTHING RETURNING',
+    replace:
+      'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, venue_name = EXCLUDED.venue_name, venue_city = EXCLUDED.venue_city, venue_country = EXCLUDED.venue_country, time_zone = EXCLUDED.time_zone, starts_at = EXCLUDED.starts_at RETURNING',
+    tests: ['catalog/test/legacy-event.test.ts'],
+    testName: 'catalog without the legacy event',
   },
   {
     name: 'consumer-ack-before-commit',
@@ -153,22 +298,13 @@ export const MUTANTS = [
 
   // 5. Replicas apply changes in order.
   {
-    name: 'orders-replica-version-unchecked',
+    name: 'orders-listing-replica-older-wins',
     invariant: 5,
-    description: "orders' tickets replica applies ticket.updated whatever version it holds",
-    file: 'orders/src/data/tickets.data.ts',
-    find: 'WHERE id = $1 AND version = $5 - 1',
-    replace: 'WHERE id = $1',
-    tests: ['orders/test/orders.replica.test.ts'],
-  },
-  {
-    name: 'orders-replica-early-version-dropped',
-    invariant: 5,
-    description: "orders' tickets replica acknowledges an early version as stale instead of retrying it",
-    file: 'orders/src/domain/tickets-replica.ts',
-    find: "return !current || current.version < e.version ? 'early' : 'stale';",
-    replace: "return 'stale';",
-    tests: ['orders/test/orders.replica.test.ts'],
+    description: "orders' listings replica stores every listing.changed whatever version it holds: an older snapshot arriving late takes the listing back",
+    file: 'orders/src/data/listings.data.ts',
+    find: '\n     WHERE l.version < EXCLUDED.version`',
+    replace: '`',
+    tests: ['orders/test/orders.replica.test.ts', 'orders/test/listings-replica.race.test.ts'],
   },
   {
     name: 'payments-replica-version-unchecked',
@@ -190,7 +326,7 @@ export const MUTANTS = [
     testName: 'out of order',
   },
 
-  // 6. Charged means served or refunded.
+  // 6. Charged means served or refunded: for the order's total, fixed when it was created.
   {
     name: 'orders-late-payment-not-rejected',
     invariant: 6,
@@ -206,10 +342,39 @@ export const MUTANTS = [
     invariant: 6,
     description: "the payment's conditional update loses its status condition: a cancelled order becomes complete",
     file: 'orders/src/data/orders.data.ts',
-    find: "WHERE id = $1 AND status IN ('created', 'awaiting:payment') AND price_cents = $3",
-    replace: 'WHERE id = $1 AND price_cents = $3',
+    find: "WHERE id = $1 AND status IN ('created', 'awaiting:payment') AND total_cents = $3",
+    replace: 'WHERE id = $1 AND total_cents = $3',
     tests: ['orders/test/orders.settlement.test.ts'],
     testName: 'for a cancelled order',
+  },
+  {
+    name: 'orders-settlement-compares-unit-price',
+    invariant: 6,
+    description: "settlement compares the charge with the order's unit price instead of its total (k × unit + buyer fee)",
+    file: 'orders/src/data/orders.data.ts',
+    find: 'AND total_cents = $3 RETURNING *)',
+    replace: 'AND unit_price_cents = $3 RETURNING *)',
+    tests: ['orders/test/orders.settlement.test.ts'],
+    testName: 'completes a created order|another amount than the order total',
+  },
+  {
+    name: 'orders-settlement-at-current-listing-price',
+    invariant: 6,
+    description: "settlement recomputes the total from the listing's current price (k × price now + fee) instead of the total the order fixed",
+    file: 'orders/src/data/orders.data.ts',
+    find: 'AND total_cents = $3 RETURNING *)',
+    replace: 'AND $3 = quantity * (SELECT l.price_cents FROM listings l WHERE l.id = orders.listing_id) + buyer_fee_cents RETURNING *)',
+    tests: ['orders/test/orders.settlement.test.ts'],
+  },
+  {
+    name: 'payments-charges-subtotal',
+    invariant: 6,
+    description: "payments charges k × unit price, without the buyer fee, instead of the order's total",
+    file: 'payments/src/domain/take-payment.ts',
+    find: 'amountCents: order.totalCents,',
+    replace: 'amountCents: order.unitPriceCents * order.quantity,',
+    tests: ['payments/test/payments.routes.test.ts'],
+    testName: "charges the order's total",
   },
   {
     name: 'payments-idempotency-key-not-reused',
@@ -219,6 +384,17 @@ export const MUTANTS = [
     find: 'idempotencyKey: attempt.idempotencyKey,',
     replace: 'idempotencyKey: randomUUID(),',
     tests: ['payments/test/payments.routes.test.ts'],
+  },
+
+  // 7. Money is integers: fees rounded one documented way.
+  {
+    name: 'fees-rounded-down',
+    invariant: 7,
+    description: 'fees are rounded down (floor) instead of half up: 10 % of 10.05 is 1.00, not 1.01',
+    file: 'common/src/market/fees.ts',
+    find: 'return Math.floor((cents * basisPoints + 5_000) / 10_000);',
+    replace: 'return Math.floor((cents * basisPoints) / 10_000);',
+    tests: ['common/test/market/market.test.ts', 'orders/test/fees.test.ts'],
   },
 
   // 9. Only auth can mint sessions.

@@ -26,7 +26,7 @@ async function main() {
   if (unknown.length) fail(`unknown mutant(s): ${unknown.join(', ')} (see --list)`);
   const mutants = only ? MUTANTS.filter((m) => only.includes(m.name)) : MUTANTS;
   if (flag('list')) {
-    for (const m of mutants) console.log(`${m.name.padEnd(36)} invariant ${String(m.invariant).padEnd(3)} ${m.file}\n${' '.repeat(41)}${m.description}`);
+    for (const m of mutants) console.log(`${m.name.padEnd(36)} invariant ${String(m.invariant).padEnd(3)} ${editsOf(m).map((e) => e.file).join(' + ')}\n${' '.repeat(41)}${m.description}`);
     return 0;
   }
   return run(mutants);
@@ -75,14 +75,18 @@ async function run(mutants) {
     for (const [i, m] of applicable.entries()) {
       const label = `[${String(i + 1).padStart(2)}/${applicable.length}] ${m.name} (invariant ${m.invariant})`;
       process.stdout.write(`${label} ... `);
-      const file = path.join(copy.dir, m.file);
-      const original = fs.readFileSync(file, 'utf8');
-      fs.writeFileSync(file, mutate(original, m));
+      const originals = new Map();
       let outcome;
       try {
+        for (const e of editsOf(m)) {
+          const file = path.join(copy.dir, e.file);
+          const source = fs.readFileSync(file, 'utf8');
+          if (!originals.has(file)) originals.set(file, source);
+          fs.writeFileSync(file, mutate(source, e, m.name));
+        }
         outcome = await runJest(copy.dir, m.tests, { bail: true, testName: m.testName });
       } finally {
-        fs.writeFileSync(file, original);
+        for (const [file, original] of originals) fs.writeFileSync(file, original);
       }
       const result = judge(m, outcome);
       results.push(result);
@@ -131,14 +135,21 @@ function nodeModulesDirs() {
   return ['node_modules', ...workspaces.map((w) => path.join(w, 'node_modules'))].filter((d) => fs.existsSync(path.join(repo, d)));
 }
 
+/** The mutant's edits: its own, then any `also` (one bug whose idea is kept in two places, e.g. a check and its SQL guard). */
+function editsOf(m) {
+  return [{ file: m.file, find: m.find, replace: m.replace }, ...(m.also ?? [])];
+}
+
 function whyNotApplicable(root, m) {
-  const file = path.join(root, m.file);
-  if (!fs.existsSync(file)) return `file ${m.file} does not exist (moved?)`;
   const missingTests = m.tests.filter((t) => !fs.existsSync(path.join(root, t)));
   if (missingTests.length) return `test file(s) not found: ${missingTests.join(', ')}`;
-  const matches = occurrences(fs.readFileSync(file, 'utf8'), m.find);
-  if (matches === 0) return `text not found in ${m.file}: ${show(m.find)}`;
-  if (matches > 1) return `text found ${matches} times in ${m.file} (must be exactly once): ${show(m.find)}`;
+  for (const e of editsOf(m)) {
+    const file = path.join(root, e.file);
+    if (!fs.existsSync(file)) return `file ${e.file} does not exist (moved?)`;
+    const matches = occurrences(fs.readFileSync(file, 'utf8'), e.find);
+    if (matches === 0) return `text not found in ${e.file}: ${show(e.find)}`;
+    if (matches > 1) return `text found ${matches} times in ${e.file} (must be exactly once): ${show(e.find)}`;
+  }
   return undefined;
 }
 
@@ -147,9 +158,9 @@ function occurrences(source, find) {
   return [...source.matchAll(new RegExp(find.source, `${find.flags.replace('g', '')}g`))].length;
 }
 
-function mutate(source, m) {
-  const mutated = typeof m.find === 'string' ? source.replace(m.find, () => m.replace) : source.replace(m.find, m.replace);
-  if (mutated === source) throw new Error(`mutant ${m.name} changed nothing`);
+function mutate(source, edit, name) {
+  const mutated = typeof edit.find === 'string' ? source.replace(edit.find, () => edit.replace) : source.replace(edit.find, edit.replace);
+  if (mutated === source) throw new Error(`mutant ${name} changed nothing in ${edit.file}`);
   return mutated;
 }
 
