@@ -72,7 +72,7 @@ async function main() {
     return 1;
   }
   if (args.json) {
-    const services = platform.services.map(({ name, port, route }) => ({ name, port, route }));
+    const services = platform.services.map(({ name, port, routes }) => ({ name, port, routes }));
     process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 30, service: 'platform', msg: 'Ticketing is up', url: platform.url, services, skipped: platform.skipped, demo: platform.demo })}\n`);
   } else {
     process.stdout.write(summary(platform));

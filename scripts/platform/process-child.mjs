@@ -34,7 +34,7 @@ process.on('message', async (message) => {
       process.exit(1);
     }
     const { url, port, services, databases, busNamespace, keys, logFile, skipped, demo } = platform;
-    send({ type: 'ready', platform: { url, port, services: services.map(({ name, port: p, url: u, route, pid }) => ({ name, port: p, url: u, route, pid })), databases, busNamespace, keys, logFile, skipped, demo } });
+    send({ type: 'ready', platform: { url, port, services: services.map(({ name, port: p, url: u, routes, pid }) => ({ name, port: p, url: u, routes, pid })), databases, busNamespace, keys, logFile, skipped, demo } });
     void platform.closed.then(({ code, reason }) => {
       send({ type: 'closed', code, reason });
       if (code !== 0) process.exit(code);

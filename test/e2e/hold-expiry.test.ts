@@ -240,7 +240,7 @@ test('with expiration stopped a pair stays held past expiresAt, yet another buye
     await waitUntilHeld(taken.body);
     const old = await staleBuyer.request<Order>('GET', `/api/orders/${stale.id}`);
     expect(old.body.status).toBe('cancelled');
-    expect(timeline.find('order.cancelled', (p) => p.id === stale.id)?.payload).toMatchObject({ reason: 'expired' });
+    expect((await timeline.next('order.cancelled', (p) => p.id === stale.id))?.payload).toMatchObject({ reason: 'expired' });
     expect(timeline.count('expiration.completed', (p) => p.orderId === stale.id)).toBe(0);
   }
 }, 40_000);

@@ -171,6 +171,16 @@ export class EventTimeline {
     return this.events.find((e) => e.subject === subject && predicate(e.payload));
   }
 
+  /** Waits for such an event: the timeline's own consumer may be a moment behind the services'. */
+  async next(subject: string, predicate: (payload: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<RecordedEvent | undefined> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.find(subject, predicate);
+      if (found || Date.now() >= until) return found;
+      await sleep(50);
+    }
+  }
+
   /** The first such event JetStream stored at or after `atMs`. */
   findFrom(atMs: number, subject: string, predicate: (payload: Record<string, unknown>) => boolean): RecordedEvent | undefined {
     return this.events.find((e) => e.subject === subject && e.storedAt >= atMs && predicate(e.payload));
