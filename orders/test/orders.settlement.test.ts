@@ -79,6 +79,16 @@ test('payment.created for another amount than the order total is rejected; the o
   expect((await orderState(order.id)).status).toBe('created');
 });
 
+test('a payment of the total the order fixed completes it after the seller changed the price (the listing is not asked again)', async () => {
+  const listing = await seedListing(h.db.pool, { priceCents: 1000 });
+  const order = await placeOrder(h.db.pool, testRules(), { buyerId: randomUUID(), listingId: listing.id, quantity: 2 });
+  await publishTestEvent(h.bus, 'listing.changed', { ...listing, version: 1, priceCents: 2500 });
+  await waitFor(async () => expect((await h.db.pool.query('SELECT price_cents FROM listings WHERE id = $1', [listing.id])).rows[0].price_cents).toBe(2500));
+  await publishTestEvent(h.bus, 'payment.created', payment(order.id, 2200));
+  await waitFor(async () => expect(await subjectsOf(order.id)).toEqual(['order.created', 'order.completed']));
+  expect((await orderState(order.id)).status).toBe('complete');
+});
+
 test('expiration.completed cancels a created order (reason expired) and leaves a complete one alone', async () => {
   const holding = await newOrder();
   await publishTestEvent(h.bus, 'expiration.completed', { orderId: holding.id });

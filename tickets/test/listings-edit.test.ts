@@ -139,6 +139,21 @@ describe('an edit racing a hold', () => {
     (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]
       .n as number;
 
+  test('a switch to pairs only waits for a hold of one ticket, then sees it and is refused', async () => {
+    const holder = await holdInFlight([listing.tickets[0]!.id]);
+    try {
+      const edit = put({ split: 'even' }).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      await holder.query('COMMIT');
+      const res = await edit;
+      expect(res.status).toBe(400); // 3 left: pairs only could never sell out
+      expect(res.body.errors[0].field).toBe('split');
+    } finally {
+      holder.release();
+    }
+    expect((await listingRow()).split).toBe('any');
+  });
+
   test('the edit waits for the hold, then applies to the listing with the held ticket still held', async () => {
     const holder = await holdInFlight([listing.tickets[0]!.id]);
     try {

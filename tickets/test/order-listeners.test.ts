@@ -112,6 +112,15 @@ test('order.created arriving after its cancellation holds nothing; order.complet
   expect(await state(l)).toMatchObject({ version: 1, tickets: [free, ['sold', paid.id]] });
 });
 
+test('a sold ticket stays sold when an older order.created arrives after the newer order completed (its created not seen yet)', async () => {
+  const l = await newListing(['1']);
+  const older = orderCreated(l, l.tickets, { expiresInSeconds: 900 });
+  const newer = orderCreated(l, l.tickets, { expiresInSeconds: 1200 });
+  await ctx.deliver(bus(), 'order.completed', orderCompleted(newer));
+  await ctx.deliver(bus(), 'order.created', older);
+  expect(await state(l)).toMatchObject({ tickets: [['sold', newer.id]] });
+});
+
 test('a withdrawn listing: a late order still holds the tickets it took, and its cancellation leaves them withdrawn', async () => {
   const l = await newListing(['1', '2', '3']);
   const held = orderCreated(l, l.tickets.slice(0, 1));
