@@ -3,6 +3,7 @@ import { signedInAdmin } from '@ticketing/common/testing';
 import { EventCategory } from '@ticketing/common';
 import { formatLocalTime, timeZoneAbbreviation } from '@ticketing/common/time';
 import { catalogForFile } from '../catalog/test/support';
+import { LEGACY_EVENT_ID } from '@ticketing/common';
 import { callPlatformModule } from './support/platform-runner';
 
 // The demo catalogue `npm start` schedules (scripts/platform/demo-catalogue.mjs): what a first start shows must be
@@ -71,4 +72,12 @@ test('the same day gives the same catalogue at any hour; another day, another on
   const [morning, night, nextDay] = await Promise.all([demoEvents('2026-05-05T00:00:01Z'), demoEvents('2026-05-05T23:59:59Z'), demoEvents('2026-05-06T12:00:00Z')]);
   expect(night).toEqual(morning);
   expect(nextDay.map((e) => e.name)).not.toEqual(morning.map((e) => e.name));
+});
+
+test("an upgrade's event for the first version's tickets does not count as someone's catalogue (the demo still schedules one)", async () => {
+  const legacy = { id: LEGACY_EVENT_ID, name: 'Listings from before events' };
+  const admins = { id: '6f1c2f0e-5a0e-4c43-9d0f-0d6b8f7a1c11', name: 'Velvet Harbour' };
+  const scheduled = (events: object[]) => callPlatformModule<{ id: string }[]>('demo.mjs', 'scheduledByPeople', events);
+  expect(await scheduled([legacy])).toEqual([]);
+  expect(await scheduled([legacy, admins])).toEqual([admins]);
 });
