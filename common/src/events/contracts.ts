@@ -155,7 +155,11 @@ export const catalogEventSchema = z.object({
   artwork: z.object({ card: z.string().min(1), hero: z.string().min(1) }).nullable().optional(),
 });
 
-export const ListingStatus = z.enum(['active', 'sold', 'withdrawn']);
+/**
+ * `pending`: an instant-delivery listing waiting for its tickets' items (not on sale until every ticket has one);
+ * `active`: on sale (tickets available or held); `sold`: nothing left to sell; `withdrawn`: by its seller.
+ */
+export const ListingStatus = z.enum(['pending', 'active', 'sold', 'withdrawn']);
 export type ListingStatus = z.infer<typeof ListingStatus>;
 
 /**
@@ -182,6 +186,18 @@ export const listingChangedSchema = z.object({
   tickets: z.array(z.object({ id, seat, status: TicketStatus })).min(1).max(MAX_TICKETS_PER_LISTING),
 });
 
+/**
+ * Delivery of one paid order's ticket items (published by tickets; the aggregate is the order's delivery, keyed by
+ * orderId). Instant listings deliver when the order completes (delivery.completed at once); `later` listings first get
+ * delivery.scheduled with the deadline, then delivery.completed when the seller has uploaded every item, or
+ * delivery.missed when the deadline passed first — orders then cancels the order (reason not_delivered) and payments
+ * refunds it in full. Exactly one of completed / missed is ever published for an order.
+ */
+const deliveryFacts = { orderId: id, listingId: id, ticketIds, method: DeliveryMethod };
+export const deliveryScheduledSchema = z.object({ ...deliveryFacts, deadline: isoTime });
+export const deliveryCompletedSchema = z.object({ ...deliveryFacts, deliveredAt: isoTime });
+export const deliveryMissedSchema = z.object({ ...deliveryFacts, deadline: isoTime });
+
 /** Subject → schema. The subject is `<aggregate>.<event>`; its first segment names the stream that carries it. */
 export const eventSchemas = {
   'order.created': orderCreatedSchema,
@@ -195,6 +211,9 @@ export const eventSchemas = {
   'event.updated': catalogEventSchema,
   'event.cancelled': catalogEventSchema,
   'listing.changed': listingChangedSchema,
+  'delivery.scheduled': deliveryScheduledSchema,
+  'delivery.completed': deliveryCompletedSchema,
+  'delivery.missed': deliveryMissedSchema,
 } as const;
 
 export type EventSubject = keyof typeof eventSchemas;
@@ -210,6 +229,9 @@ export type PaymentRefundedEvent = EventPayload<'payment.refunded'>;
 /** The payload of event.scheduled, event.updated and event.cancelled (one shape). */
 export type CatalogEventPayload = z.infer<typeof catalogEventSchema>;
 export type ListingChangedEvent = EventPayload<'listing.changed'>;
+export type DeliveryScheduledEvent = EventPayload<'delivery.scheduled'>;
+export type DeliveryCompletedEvent = EventPayload<'delivery.completed'>;
+export type DeliveryMissedEvent = EventPayload<'delivery.missed'>;
 
 export const Subjects = {
   OrderCreated: 'order.created',
@@ -223,11 +245,14 @@ export const Subjects = {
   EventUpdated: 'event.updated',
   EventCancelled: 'event.cancelled',
   ListingChanged: 'listing.changed',
+  DeliveryScheduled: 'delivery.scheduled',
+  DeliveryCompleted: 'delivery.completed',
+  DeliveryMissed: 'delivery.missed',
 } as const satisfies Record<string, EventSubject>;
 
 /**
- * One stream per aggregate, captured as `<aggregate>.>`; each stream has one publishing service (tickets will publish
- * two: TICKETS and LISTINGS). EVENTS is the catalogue's events (concerts, matches), not the bus's messages.
+ * One stream per aggregate, captured as `<aggregate>.>`; each stream has one publishing service (tickets publishes
+ * LISTINGS and DELIVERIES; TICKETS is kept for ticket.* facts). EVENTS is the catalogue's events (concerts, matches), not the bus's messages.
  */
 export const Streams = {
   TICKETS: { name: 'TICKETS', aggregate: 'ticket' },
@@ -236,6 +261,7 @@ export const Streams = {
   PAYMENTS: { name: 'PAYMENTS', aggregate: 'payment' },
   EVENTS: { name: 'EVENTS', aggregate: 'event' },
   LISTINGS: { name: 'LISTINGS', aggregate: 'listing' },
+  DELIVERIES: { name: 'DELIVERIES', aggregate: 'delivery' },
 } as const;
 export type StreamKey = keyof typeof Streams;
 
