@@ -1,6 +1,7 @@
 // What to run and how: which services exist, their ports, each process's command line and environment.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { databaseUrl } from './infra.mjs';
@@ -58,9 +59,46 @@ function listenOnce(port) {
   });
 }
 
+/** Ports handed out on this machine, one file per port naming its process (common/src/testing/free-port.ts). */
+const PORT_RESERVATIONS = path.join(os.tmpdir(), 'ticketing-port-reservations');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the port for this process unless a living process took it before: two platforms starting side by side pick
+ * their ports before their processes listen, and must not pick each other's (common/src/testing/free-port.ts).
+ */
+export function reservePort(port) {
+  fs.mkdirSync(PORT_RESERVATIONS, { recursive: true });
+  const file = path.join(PORT_RESERVATIONS, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(file, 'utf8'));
+      if (owner && alive(owner)) return false;
+      try {
+        fs.unlinkSync(file); // its process is gone
+      } catch {
+        // another process took it over first; the next attempt sees its reservation
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * A free loopback port below the kernel's ephemeral range (common/src/testing/free-port.ts explains why: a crashed
- * service restarted on its port must not find it taken by some client socket's local end).
+ * service restarted on its port must not find it taken by some client socket's local end), reserved for this process.
  */
 export async function freePort() {
   let ephemeralLow = 49152;
@@ -71,7 +109,7 @@ export async function freePort() {
   }
   for (let attempt = 0; attempt < 100 && ephemeralLow > 10_001; attempt++) {
     const port = await listenOnce(10_000 + Math.floor(Math.random() * (ephemeralLow - 10_000)));
-    if (port) return port;
+    if (port && reservePort(port)) return port;
   }
   const port = await listenOnce(0);
   if (!port) throw new Error('no free loopback port');
