@@ -10,7 +10,8 @@
 //   dir      package directory (@ticketing/<dir>); the service is skipped while its entry file does not exist
 //   entry    TypeScript entry under dir (built to dist/<same>.js); the client has none (Next.js)
 //   needs    db → DATABASE_URL (+ database created), nats → NATS_URL + BUS_NAMESPACE, redis → REDIS_URL,
-//            jwt-private → JWT_PRIVATE_KEY (every process gets JWT_PUBLIC_KEY)
+//            jwt-private → JWT_PRIVATE_KEY (every process gets JWT_PUBLIC_KEY), item-keys → ITEM_ENCRYPTION_KEYS +
+//            ITEM_FINGERPRINT_KEY (development keys from .keys/item-keys.json unless set)
 //   redisPrefix  [variable, value]: the service's own Redis key prefix, set only when the platform is isolated
 //                ({ns} becomes the isolation namespace), so parallel platforms share one Redis safely
 //   health   readiness path polled before the platform reports itself up
@@ -19,7 +20,7 @@
 
 const SERVICES = [
   { name: 'auth', port: 3001, dir: 'auth', entry: 'src/index.ts', needs: ['db', 'redis', 'jwt-private'], redisPrefix: ['RATE_LIMIT_KEY_PREFIX', '{ns}:auth:'], health: '/healthz/ready', routes: ['/api/users'] },
-  { name: 'tickets', port: 3002, dir: 'tickets', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/listings', '/api/tickets'] },
+  { name: 'tickets', port: 3002, dir: 'tickets', entry: 'src/index.ts', needs: ['db', 'nats', 'item-keys'], health: '/healthz/ready', routes: ['/api/listings', '/api/tickets'] },
   { name: 'orders', port: 3003, dir: 'orders', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/orders'] },
   { name: 'expiration', port: 3004, dir: 'expiration', entry: 'src/index.ts', needs: ['nats', 'redis'], redisPrefix: ['EXPIRATION_QUEUE_PREFIX', '{ns}:expiration'], health: '/healthz/ready' },
   { name: 'payments', port: 3005, dir: 'payments', entry: 'src/index.ts', needs: ['db', 'nats'], health: '/healthz/ready', routes: ['/api/payments'] },

@@ -2,7 +2,7 @@
 // the table, not also a line here; an unknown name fails at run time with the list of the known ones.
 
 export type ServiceName = string;
-export type ServiceNeed = 'db' | 'nats' | 'redis' | 'jwt-private';
+export type ServiceNeed = 'db' | 'nats' | 'redis' | 'jwt-private' | 'item-keys';
 
 export interface ServiceDefinition {
   name: ServiceName;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICES, GATEWAY_PORT } from '../services.cjs';
 import { createGateway, routesFor } from './gateway.mjs';
 import { checkInfrastructure, deleteBusNamespace, deleteRedisNamespace, describeInfrastructureProblems, dropDatabases, ensureDatabases, postgresBaseUrl } from './infra.mjs';
-import { loadOrCreateKeys } from './keys.mjs';
+import { loadOrCreateItemKeys, loadOrCreateKeys } from './keys.mjs';
 import { buildWorkspaces } from './build.mjs';
 import { createLogSink } from './log-format.mjs';
 import { ManagedProcess } from './supervisor.mjs';
@@ -97,6 +97,10 @@ async function prepare(options, say, sink) {
 
   plan.keys = options.keys ?? loadOrCreateKeys(path.join(root, '.keys'));
   if (plan.keys.created) say('generated a development session key pair in .keys/ (git-ignored)');
+  if (plan.needs.has('item-keys')) {
+    plan.itemKeys = loadOrCreateItemKeys(path.join(root, '.keys'));
+    if (plan.itemKeys.created) say('generated development keys for ticket items in .keys/item-keys.json (git-ignored)');
+  }
 
   try {
     if (options.build !== false && !watch) {

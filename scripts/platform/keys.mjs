@@ -2,7 +2,7 @@
 // survive restarts. Only auth receives the private key.
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 const PRIVATE = 'jwt-private.pem';
 const PUBLIC = 'jwt-public.pem';
@@ -54,5 +54,40 @@ export function loadOrCreateKeys(dir) {
     const winner = read(dir); // another runner got there first
     if (!winner) throw err;
     return { ...winner, created: false };
+  }
+}
+
+const ITEM_KEYS = 'item-keys.json';
+
+/**
+ * The development keys of ticket items (tickets: AES-256-GCM encryption, and the HMAC key of barcode fingerprints), in
+ * the same git-ignored folder, generated once so items stay readable across restarts. Returns { encryptionKeys,
+ * fingerprintKey, created } in the variables' formats (docs/operations.md). Parallel runners: the file is linked into
+ * place, so one of them creates it and the others read the winner's.
+ */
+export function loadOrCreateItemKeys(dir) {
+  const file = path.join(dir, ITEM_KEYS);
+  const read = () => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+  const existing = read();
+  if (existing) return { ...existing, created: false };
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = { encryptionKeys: `dev1:${randomBytes(32).toString('base64')}`, fingerprintKey: randomBytes(32).toString('base64') };
+  const staging = `${file}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(staging, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  try {
+    fs.linkSync(staging, file);
+    return { ...keys, created: true };
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+    return { ...read(), created: false };
+  } finally {
+    fs.rmSync(staging, { force: true });
   }
 }

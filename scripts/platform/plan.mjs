@@ -168,7 +168,7 @@ export const DEMO_ADMIN_EMAIL = 'admin@ticketing.test';
  * per-service overrides.
  */
 export function envFor(service, ctx) {
-  const { baseEnv, ports, gatewayUrl, postgresUrl, natsUrl, redisUrl, databasePrefix, busNamespace, redisNamespace, keys, selected, overrides } = ctx;
+  const { baseEnv, ports, gatewayUrl, postgresUrl, natsUrl, redisUrl, databasePrefix, busNamespace, redisNamespace, keys, itemKeys, selected, overrides } = ctx;
   const env = { ...baseEnv, PORT: String(ports[service.name]) };
   delete env.JWT_PRIVATE_KEY; // only auth may hold it
   delete env.DATABASE_URL; // each service gets its own below
@@ -188,6 +188,11 @@ export function envFor(service, ctx) {
   env.LOG_LEVEL ??= 'info';
   env.JWT_PUBLIC_KEY = keys.publicKey;
   if (service.needs.includes('jwt-private')) env.JWT_PRIVATE_KEY = keys.privateKey;
+  if (service.needs.includes('item-keys') && itemKeys) {
+    // Yours win (a key being rotated in, say); only a development default otherwise.
+    env.ITEM_ENCRYPTION_KEYS ??= itemKeys.encryptionKeys;
+    env.ITEM_FINGERPRINT_KEY ??= itemKeys.fingerprintKey;
+  }
   if (service.name === 'auth' && env.NODE_ENV !== 'production') env.ADMIN_EMAILS ??= DEMO_ADMIN_EMAIL;
   if (service.needs.includes('db')) env.DATABASE_URL = databaseUrl(postgresUrl, `${databasePrefix}_${service.name}`);
   if (service.needs.includes('nats')) {

@@ -23,6 +23,8 @@ if (!existsSync(path.join(dir, 'jwt-private.pem'))) {
   write('jwt-private.pem', privateKey);
   write('jwt-public.pem', publicKey);
 }
+// Ticket items: AES-256-GCM keys (id:base64, the first one encrypts) and the barcode fingerprint's HMAC key.
+write('ticket-items.env', `ITEM_ENCRYPTION_KEYS=dev1:${randomBytes(32).toString('base64')}\nITEM_FINGERPRINT_KEY=${randomBytes(32).toString('base64')}\n`);
 for (const db of ['auth', 'tickets', 'orders', 'payments', 'catalog']) {
   write(`postgres-${db}.env`, `POSTGRES_PASSWORD=${randomBytes(18).toString('hex')}\n`);
 }
