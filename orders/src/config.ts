@@ -22,6 +22,11 @@ export const ordersService = defineService({
     HOLD_RELEASE_WINDOW_SECONDS: configFields.seconds(3600),
     /** ...during which the buyer cannot hold that listing again, counted from the last release. */
     HOLD_COOLDOWN_SECONDS: configFields.seconds(600),
+    /**
+     * A `later` listing stops selling this many hours before its event starts: the sellers' delivery deadline
+     * (tickets reads the same variable). Decimals allowed, so tests can bring it down to seconds.
+     */
+    DELIVERY_CUTOFF_HOURS: z.coerce.number({ error: 'a number of hours' }).positive('must be a positive number of hours').finite().default(24),
   },
 });
 
@@ -33,6 +38,8 @@ export interface OrderRules {
   holdSeconds: number;
   fees: { buyerFeePercent: number; sellerFeePercent: number };
   fairHolds: FairHoldRules;
+  /** Hours before the event when a `later` listing stops selling (its orders' delivery deadline). */
+  deliveryCutoffHours: number;
 }
 
 export interface FairHoldRules {
@@ -51,6 +58,7 @@ export function orderRulesFrom(config: Pick<
   | 'HOLD_RELEASES_BEFORE_COOLDOWN'
   | 'HOLD_RELEASE_WINDOW_SECONDS'
   | 'HOLD_COOLDOWN_SECONDS'
+  | 'DELIVERY_CUTOFF_HOURS'
 >): OrderRules {
   return {
     holdSeconds: config.ORDER_EXPIRATION_SECONDS,
@@ -61,6 +69,7 @@ export function orderRulesFrom(config: Pick<
       releaseWindowSeconds: config.HOLD_RELEASE_WINDOW_SECONDS,
       cooldownSeconds: config.HOLD_COOLDOWN_SECONDS,
     },
+    deliveryCutoffHours: config.DELIVERY_CUTOFF_HOURS,
   };
 }
 
@@ -73,4 +82,5 @@ export const DEFAULT_ORDER_RULES: OrderRules = orderRulesFrom({
   HOLD_RELEASES_BEFORE_COOLDOWN: 2,
   HOLD_RELEASE_WINDOW_SECONDS: 3600,
   HOLD_COOLDOWN_SECONDS: 600,
+  DELIVERY_CUTOFF_HOURS: 24,
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   await insertOrder(orders.expired, tickets.cancelled, 'cancelled', 2500, { reason: 'expired', expiresIn: '-5 minutes' });
   await insertOrder(orders.sold, tickets.sold, 'complete', 1999, { paymentId: payment });
 
-  expect(await runMigrations(db.pool, ORDERS_MIGRATIONS)).toEqual(['catalog-events/0001_catalog_events.sql', 'orders/0002_orders_of_k.sql']);
+  expect(await runMigrations(db.pool, ORDERS_MIGRATIONS)).toEqual(['catalog-events/0001_catalog_events.sql', 'orders/0002_orders_of_k.sql', 'orders/0003_delivery.sql']);
 });
 afterAll(async () => {
   await db.drop();
@@ -101,6 +101,14 @@ test('old orders become orders of one ticket at their price, without fees, each 
   expect(byId.get(orders.sold)).toMatchObject(expected(tickets.sold, 1999, 'complete', true));
 });
 
+test('0003: orders from before delivery wait for it with no deadline, no ticket is retired, a listing may be pending', async () => {
+  const { rows } = await db.pool.query('SELECT DISTINCT delivery_status, delivery_deadline, delivered_at FROM orders');
+  expect(rows).toEqual([{ delivery_status: 'pending', delivery_deadline: null, delivered_at: null }]);
+  expect((await db.pool.query('SELECT count(*)::int AS n FROM listing_tickets WHERE retired')).rows[0].n).toBe(0);
+  expect((await db.pool.query("UPDATE listings SET status = 'pending' WHERE id = $1", [tickets.untouched])).rowCount).toBe(1);
+  await db.pool.query("UPDATE listings SET status = 'active' WHERE id = $1", [tickets.untouched]);
+});
+
 test('the per-ticket unique index still refuses a second active order for a migrated ticket', async () => {
   const secondOrder = randomUUID();
   await db.pool.query(
@@ -124,6 +132,7 @@ test('through the API: migrated orders read in the new shape; a held or sold mig
     status: 'created', reason: null, listingId: tickets.held, sellerId: seller, section: 'General admission', row: null,
     tickets: [{ id: tickets.held, seat: null }], quantity: 1, unitPrice: 40, buyerFee: 0, total: 40,
     event: { id: LEGACY_EVENT_ID, name: 'Listings from before events', timeZone: 'UTC' },
+    delivery: { status: 'pending', deadline: null, deliveredAt: null },
   });
 
   const other = signedInUser();

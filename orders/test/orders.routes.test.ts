@@ -58,7 +58,7 @@ describe('POST /api/orders', () => {
       buyerFee: 9.1,
       total: 100.1,
       expiresAt: expect.any(String),
-      delivery: { status: 'pending', deadline: null },
+      delivery: { status: 'pending', deadline: null, deliveredAt: null },
       createdAt: expect.any(String),
     });
     const holdMs = Date.parse(res.body.expiresAt) - before;

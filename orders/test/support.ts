@@ -23,6 +23,7 @@ export interface RuleOverrides {
   holdSeconds?: number;
   fees?: OrderRules['fees'];
   fairHolds?: Partial<FairHoldRules>;
+  deliveryCutoffHours?: number;
 }
 
 export function testRules(over: RuleOverrides = {}): OrderRules {
@@ -30,6 +31,7 @@ export function testRules(over: RuleOverrides = {}): OrderRules {
     holdSeconds: over.holdSeconds ?? DEFAULT_ORDER_RULES.holdSeconds,
     fees: over.fees ?? DEFAULT_ORDER_RULES.fees,
     fairHolds: { ...DEFAULT_ORDER_RULES.fairHolds, ...over.fairHolds },
+    deliveryCutoffHours: over.deliveryCutoffHours ?? DEFAULT_ORDER_RULES.deliveryCutoffHours,
   };
 }
 

@@ -40,11 +40,14 @@ export async function lockListing(db: Queryable, id: string): Promise<ListingRow
   return rows[0];
 }
 
-/** Every ticket of the listing in seat order, free unless an active order holds or owns it. */
+/**
+ * Every ticket of the listing in seat order, free unless an active order holds or owns it or it was retired (its
+ * seller never delivered it to a buyer: never orderable again).
+ */
 export async function listingTickets(db: Queryable, listingId: string): Promise<ListingTicket[]> {
   const { rows } = await db.query<ListingTicket>(
     `SELECT t.id, t.seat, t.position,
-            NOT EXISTS (SELECT 1 FROM order_tickets ot WHERE ot.ticket_id = t.id AND ot.active) AS free
+            NOT t.retired AND NOT EXISTS (SELECT 1 FROM order_tickets ot WHERE ot.ticket_id = t.id AND ot.active) AS free
      FROM listing_tickets t WHERE t.listing_id = $1 ORDER BY t.position`,
     [listingId],
   );
@@ -87,7 +90,7 @@ export async function insertListingTickets(db: Queryable, listingId: string, tic
 export async function countOrderableTickets(db: Queryable, listingId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM listing_tickets t
-     WHERE t.listing_id = $1
+     WHERE t.listing_id = $1 AND NOT t.retired
        AND NOT EXISTS (SELECT 1 FROM order_tickets ot JOIN orders o ON o.id = ot.order_id
                        WHERE ot.ticket_id = t.id AND ot.active AND NOT (o.status = 'created' AND o.expires_at < now()))`,
     [listingId],

@@ -28,6 +28,11 @@ export interface OrderRow {
   version: number;
   paymentId: string | null;
   cancelReason: CancellationReason | null;
+  /** What tickets last reported of the delivery of the order's tickets (delivery.*). */
+  deliveryStatus: 'pending' | 'delivered';
+  /** When the seller must have delivered (a `later` listing's order, once delivery.scheduled arrived); else null. */
+  deliveryDeadline: Date | null;
+  deliveredAt: Date | null;
   createdAt: Date;
   /** Microseconds since the epoch of createdAt, as text: the exact keyset position for paging. */
   createdAtMicros: string;
@@ -41,6 +46,7 @@ const ORDER_COLUMNS = `
   o.section, o.row, o.status, o.expires_at AS "expiresAt", o.quantity, o.unit_price_cents AS "unitPriceCents",
   o.buyer_fee_cents AS "buyerFeeCents", o.seller_fee_cents AS "sellerFeeCents", o.total_cents AS "totalCents",
   o.version, o.payment_id AS "paymentId", o.cancel_reason AS "cancelReason", o.created_at AS "createdAt",
+  o.delivery_status AS "deliveryStatus", o.delivery_deadline AS "deliveryDeadline", o.delivered_at AS "deliveredAt",
   (EXTRACT(EPOCH FROM o.created_at) * 1000000)::bigint::text AS "createdAtMicros",
   (SELECT json_agg(json_build_object('id', ot.ticket_id, 'seat', ot.seat) ORDER BY ot.position)
      FROM order_tickets ot WHERE ot.order_id = o.id) AS tickets,
@@ -184,6 +190,40 @@ export async function completeOrderIfPayable(db: Queryable, id: string, paymentI
     [id, paymentId, amountCents],
   );
   return rows[0];
+}
+
+/**
+ * delivery.missed's decisive write: a `complete` order whose tickets were not delivered is cancelled (reason
+ * not_delivered), its tickets released from it and retired from the listing in the same statement: never orderable
+ * again. Undefined when it was not (already cancelled, delivered, never paid, unknown): nothing to do.
+ */
+export async function cancelUndeliveredOrder(db: Queryable, id: string): Promise<OrderRow | undefined> {
+  const rows = await changedOrders(
+    db,
+    `changed AS (
+       UPDATE orders SET status = 'cancelled', cancel_reason = 'not_delivered', version = version + 1, ended_at = now()
+       WHERE id = $1 AND status = 'complete' AND delivery_status = 'pending' RETURNING *),
+     released AS (UPDATE order_tickets SET active = false WHERE order_id IN (SELECT id FROM changed) RETURNING ticket_id),
+     retired AS (UPDATE listing_tickets SET retired = true WHERE id IN (SELECT ticket_id FROM released))`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Records the delivery deadline tickets fixed for the order; false for an unknown order. */
+export async function setDeliveryDeadline(db: Queryable, id: string, deadline: Date): Promise<boolean> {
+  const res = await db.query('UPDATE orders SET delivery_deadline = $2 WHERE id = $1', [id, deadline]);
+  return res.rowCount === 1;
+}
+
+/**
+ * The order's tickets were delivered: pending → delivered, once (a repeat keeps the first time). Returns the order's
+ * delivery status after the statement, or undefined for an unknown order.
+ */
+export async function markDelivered(db: Queryable, id: string, deliveredAt: Date): Promise<{ applied: boolean } | undefined> {
+  const res = await db.query(`UPDATE orders SET delivery_status = 'delivered', delivered_at = $2 WHERE id = $1 AND delivery_status = 'pending'`, [id, deliveredAt]);
+  if (res.rowCount === 1) return { applied: true };
+  return (await db.query('SELECT 1 FROM orders WHERE id = $1', [id])).rowCount === 1 ? { applied: false } : undefined;
 }
 
 /** Tickets in the buyer's unpaid orders that still hold (created, not yet past expiresAt). */

@@ -11,6 +11,7 @@ import {
   priceOrder,
   withTransaction,
   type Pool,
+  type ListingStatus,
   type SplitRule,
 } from '@ticketing/common';
 import { randomUUID } from 'node:crypto';
@@ -46,9 +47,8 @@ export async function placeOrder(pool: Pool, rules: OrderRules, req: { buyerId: 
     if (!event) throw new NotFoundError(LISTING_NOT_FOUND);
     const closed = eventClosedReason(event);
     if (closed) throw new ConflictError(closed);
-    if (listing.status !== 'active') {
-      throw new ConflictError(listing.status === 'sold' ? 'This listing is sold out' : 'This listing has been withdrawn by its seller');
-    }
+    if (listing.status !== 'active') throw new ConflictError(NOT_ON_SALE[listing.status]);
+    assertBeforeDeliveryCutoff(listing, event.startsAt, rules.deliveryCutoffHours);
 
     // A hold past its expiry ends here, in the transaction that takes the tickets, so they are orderable again on
     // time even when the expiration service is late or down (invariant 3).
@@ -87,6 +87,35 @@ export async function placeOrder(pool: Pool, rules: OrderRules, req: { buyerId: 
       throw err;
     }
   });
+}
+
+const NOT_ON_SALE: Record<Exclude<ListingStatus, 'active'>, string> = {
+  pending: 'This listing is not on sale yet',
+  sold: 'This listing is sold out',
+  withdrawn: 'This listing has been withdrawn by its seller',
+};
+
+/**
+ * A `later` listing's seller delivers up to DELIVERY_CUTOFF_HOURS before the event; a sale after that moment would
+ * leave them no time, so new orders are refused from then on (orders already paid keep their deadline).
+ */
+function assertBeforeDeliveryCutoff(listing: ListingRow, startsAt: Date, cutoffHours: number): void {
+  if (listing.delivery !== 'later') return;
+  const closedAt = new Date(startsAt.getTime() - cutoffHours * 3_600_000);
+  if (Date.now() < closedAt.getTime()) return;
+  throw new ConflictError(
+    `Tickets delivered later stop selling ${spanOfHours(cutoffHours)} before the event: sales of this listing closed at ` +
+      `${closedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Listings with instant delivery still sell until the event starts`,
+  );
+}
+
+/** 24 → '24 hours', 1 → '1 hour', 0.5 → '30 minutes', 0.002 → '7 seconds'. */
+export function spanOfHours(hours: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (Number.isInteger(hours)) return plural(hours, 'hour');
+  const minutes = hours * 60;
+  if (Number.isInteger(Math.round(minutes * 1e6) / 1e6) && minutes >= 1) return plural(Math.round(minutes), 'minute');
+  return plural(Math.max(1, Math.round(hours * 3600)), 'second');
 }
 
 /**

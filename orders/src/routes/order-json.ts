@@ -25,8 +25,13 @@ export function orderJson(o: OrderRow) {
     buyerFee: centsToPrice(o.buyerFeeCents),
     total: centsToPrice(o.totalCents),
     expiresAt: o.expiresAt.toISOString(),
-    // Ticket delivery arrives with issue 17; until then every order's tickets are pending, with no deadline.
-    delivery: { status: 'pending' as const, deadline: null },
+    // The deadline is known once tickets scheduled the delivery (a `later` listing's paid order); null until then,
+    // and for instant deliveries. A cancelled not_delivered order keeps `pending` with the deadline it missed.
+    delivery: {
+      status: o.deliveryStatus,
+      deadline: o.deliveryDeadline?.toISOString() ?? null,
+      deliveredAt: o.deliveredAt?.toISOString() ?? null,
+    },
     createdAt: o.createdAt.toISOString(),
   };
 }
