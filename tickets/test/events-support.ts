@@ -1,11 +1,16 @@
 import type { Express } from 'express';
 import { catalogEventsConsumer, createLogger, startConsumers, type CatalogEventPayload, type Consumer } from '@ticketing/common';
 import { collectEvents, publishTestEvent, startEventHarness, waitFor, type EventCollector, type EventHarness } from '@ticketing/common/testing';
+import type { DeliveryRules } from '../src/domain/deliveries.domain';
+import { onCatalogEventApplied } from '../src/events/catalog-event-applied';
 import { ordersConsumer } from '../src/events/orders.consumer';
 import { TICKETS_MIGRATIONS } from '../src/migrations';
 import { ticketsApp } from './support';
 
 export const quietLogger = createLogger('tickets-test', 'silent');
+
+/** Items are due 24 hours before the event, as by default. */
+export const DELIVERY_RULES: DeliveryRules = { cutoffHours: 24 };
 
 export interface TicketsWithBus {
   harness: EventHarness;
@@ -30,12 +35,12 @@ export async function startTicketsWithBus(): Promise<TicketsWithBus> {
   const harness = await startEventHarness({
     service: 'tickets',
     migrations: TICKETS_MIGRATIONS,
-    streams: ['LISTINGS', 'TICKETS', 'ORDERS', 'EVENTS'],
-    consumers: [catalogEventsConsumer()],
+    streams: ['LISTINGS', 'DELIVERIES', 'TICKETS', 'ORDERS', 'EVENTS'],
+    consumers: [catalogEventsConsumer({ then: onCatalogEventApplied(DELIVERY_RULES) })],
     logger: quietLogger,
   });
   const startOrders = () =>
-    startConsumers([ordersConsumer()], { service: 'tickets', bus: harness.bus, pool: harness.db.pool, logger: quietLogger, backoffMs: [100, 200] });
+    startConsumers([ordersConsumer(DELIVERY_RULES)], { service: 'tickets', bus: harness.bus, pool: harness.db.pool, logger: quietLogger, backoffMs: [100, 200] });
   const published = await collectEvents(harness.bus, 'LISTINGS');
   const applied = (eventId: string) =>
     waitFor(async () => (await harness.db.pool.query('SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', ['tickets', eventId])).rowCount === 1, {

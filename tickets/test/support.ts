@@ -5,6 +5,7 @@ import { createLogger, type Pool, type Queryable } from '@ticketing/common';
 import { createTestDatabase, signedInUser, testKeys, type TestDatabase, type TestUser } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import type { ListingRules } from '../src/domain/listings.domain';
+import { testItemSecrets } from './item-support';
 import { TICKETS_MIGRATIONS } from '../src/migrations';
 
 export interface TicketsTestContext {
@@ -15,7 +16,14 @@ export interface TicketsTestContext {
 export const DEFAULT_RULES: ListingRules = { maxMarkupPercent: 20 };
 
 export function ticketsApp(pool: Pool, rules: ListingRules = DEFAULT_RULES): Express {
-  return buildApp({ pool, logger: createLogger('tickets-test', 'silent'), jwtPublicKey: testKeys().publicKey, production: false, rules });
+  return buildApp({
+    pool,
+    logger: createLogger('tickets-test', 'silent'),
+    jwtPublicKey: testKeys().publicKey,
+    production: false,
+    rules,
+    items: testItemSecrets(),
+  });
 }
 
 /** A migrated database of this file's own and the app over it (no bus: routes only write the outbox). */
@@ -29,7 +37,12 @@ export function ticketsAppForFile(rules?: ListingRules): TicketsTestContext {
   const file = {} as TicketsTestContext;
   beforeAll(async () => void Object.assign(file, await startTicketsApp(rules)));
   afterAll(() => file.db.drop());
-  beforeEach(async () => void (await file.db.pool.query('TRUNCATE listings, tickets, known_orders, catalog_events, outbox CASCADE')));
+  beforeEach(
+    async () =>
+      void (await file.db.pool.query(
+        'TRUNCATE listings, tickets, known_orders, catalog_events, outbox, ticket_items, deliveries, item_reads, fraud_signals CASCADE',
+      )),
+  );
   return file;
 }
 
@@ -69,7 +82,7 @@ export interface ListingBody {
   status: string;
   version: number;
   createdAt: string;
-  tickets: Array<{ id: string; seat: string | null; status?: string; delivered?: boolean }>;
+  tickets: Array<{ id: string; seat: string | null; status?: string; delivered?: boolean; hasItem?: boolean; deliveryDeadline?: string | null }>;
 }
 
 export async function createListingAs(app: Express, user: TestUser, body: Record<string, unknown>): Promise<ListingBody> {

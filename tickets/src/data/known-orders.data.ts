@@ -9,9 +9,11 @@ export interface KnownOrder {
   ticketIds: string[];
   state: KnownOrderState;
   expiresAt: Date | null;
+  /** The buyer (from order.created; null for orders seen before issue 17 or known only from a later event). */
+  buyerId: string | null;
 }
 
-const COLUMNS = `order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", state, expires_at AS "expiresAt"`;
+const COLUMNS = `order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", state, expires_at AS "expiresAt", buyer_id AS "buyerId"`;
 
 /**
  * Records an order's state. An ended order (cancelled, completed) never goes back to created, and a completed one
@@ -21,19 +23,20 @@ const COLUMNS = `order_id AS "orderId", listing_id AS "listingId", ticket_ids AS
  */
 export async function rememberOrder(
   db: Queryable,
-  o: { orderId: string; listingId: string; ticketIds: string[]; state: KnownOrderState; expiresAt?: string | null },
+  o: { orderId: string; listingId: string; ticketIds: string[]; state: KnownOrderState; expiresAt?: string | null; buyerId?: string },
 ): Promise<KnownOrder> {
   const { rows } = await db.query<KnownOrder>(
-    `INSERT INTO known_orders AS k (order_id, listing_id, ticket_ids, state, expires_at) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO known_orders AS k (order_id, listing_id, ticket_ids, state, expires_at, buyer_id) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (order_id) DO UPDATE SET
        state = CASE
          WHEN k.state = 'completed' THEN k.state
          WHEN k.state = 'cancelled' AND EXCLUDED.state <> 'completed' THEN k.state
          ELSE EXCLUDED.state END,
        expires_at = COALESCE(k.expires_at, EXCLUDED.expires_at),
+       buyer_id = COALESCE(k.buyer_id, EXCLUDED.buyer_id),
        updated_at = now()
      RETURNING ${COLUMNS}`,
-    [o.orderId, o.listingId, o.ticketIds, o.state, o.expiresAt ?? null],
+    [o.orderId, o.listingId, o.ticketIds, o.state, o.expiresAt ?? null, o.buyerId ?? null],
   );
   return rows[0]!;
 }
@@ -55,4 +58,14 @@ export async function ticketsWithNewerOrder(
     [listingId, ticketIds, orderId, expiresAt],
   );
   return new Set(rows.map((r) => r.ticketId));
+}
+
+export async function findKnownOrder(db: Queryable, orderId: string): Promise<KnownOrder | null> {
+  const { rows } = await db.query<KnownOrder>(`SELECT ${COLUMNS} FROM known_orders WHERE order_id = $1`, [orderId]);
+  return rows[0] ?? null;
+}
+
+/** A missed delivery's cancellation ends even a completed order (the one cancellation orders makes of those). */
+export async function markOrderNotDelivered(db: Queryable, orderId: string): Promise<void> {
+  await db.query(`UPDATE known_orders SET state = 'cancelled', updated_at = now() WHERE order_id = $1`, [orderId]);
 }

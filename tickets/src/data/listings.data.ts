@@ -39,11 +39,13 @@ export interface NewListingRow {
   available: number;
 }
 
+/** An instant listing starts `pending` (its items come next); a later one goes on sale at once. */
 export async function insertListing(db: Queryable, l: NewListingRow): Promise<ListingRow> {
   const { rows } = await db.query<ListingRow>(
-    `INSERT INTO listings (id, event_id, seller_id, section, row, price_cents, face_value_cents, split, delivery, available)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-    [l.id, l.eventId, l.sellerId, l.section, l.row, l.priceCents, l.faceValueCents, l.split, l.delivery, l.available],
+    `INSERT INTO listings (id, event_id, seller_id, section, row, price_cents, face_value_cents, split, delivery, available, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+    [l.id, l.eventId, l.sellerId, l.section, l.row, l.priceCents, l.faceValueCents, l.split, l.delivery, l.available,
+     l.delivery === 'instant' ? 'pending' : 'active'],
   );
   return rows[0]!;
 }
@@ -80,7 +82,7 @@ export async function updateListingTerms(db: Queryable, id: string, sellerId: st
   const res = await db.query(
     `UPDATE listings SET section = COALESCE($3, section), row = CASE WHEN $4 THEN $5 ELSE row END,
             price_cents = COALESCE($6, price_cents), face_value_cents = COALESCE($7, face_value_cents), split = COALESCE($8, split)
-      WHERE id = $1 AND seller_id = $2 AND status = 'active' AND available > 0`,
+      WHERE id = $1 AND seller_id = $2 AND status IN ('pending', 'active') AND available > 0`,
     [id, sellerId, c.section ?? null, c.row !== undefined, c.row ?? null, c.priceCents ?? null, c.faceValueCents ?? null, c.split ?? null],
   );
   return res.rowCount === 1;
@@ -91,17 +93,20 @@ export async function markListingWithdrawn(db: Queryable, id: string): Promise<v
 }
 
 /**
- * The end of every change: version + 1, available recounted, status derived (withdrawn stays withdrawn; else sold
- * when no ticket is available or held; else active). The caller holds the listing's lock.
+ * The end of every change: version + 1, available recounted, status derived (withdrawn stays withdrawn; pending stays
+ * pending while a ticket lacks its item; else sold when no ticket is available or held; else active). The caller holds the listing's lock.
  */
 export async function recountListing(db: Queryable, id: string): Promise<ListingRow> {
   const { rows } = await db.query<ListingRow>(
     `WITH counts AS (
        SELECT count(*) FILTER (WHERE status = 'available')::int AS available,
-              count(*) FILTER (WHERE status IN ('available', 'held'))::int AS open
+              count(*) FILTER (WHERE status IN ('available', 'held'))::int AS open,
+              count(*) FILTER (WHERE status <> 'withdrawn' AND NOT has_item)::int AS missing_items
          FROM tickets WHERE listing_id = $1)
      UPDATE listings l SET version = l.version + 1, updated_at = now(), available = counts.available,
-            status = CASE WHEN l.status = 'withdrawn' THEN 'withdrawn' WHEN counts.open = 0 THEN 'sold' ELSE 'active' END
+            status = CASE WHEN l.status = 'withdrawn' THEN 'withdrawn'
+                          WHEN l.status = 'pending' AND counts.missing_items > 0 THEN 'pending'
+                          WHEN counts.open = 0 THEN 'sold' ELSE 'active' END
        FROM counts WHERE l.id = $1
      RETURNING ${columns('l.')}`,
     [id],

@@ -12,9 +12,17 @@ export interface TicketRow {
   status: TicketStatus;
   /** The order holding (held) or having bought (sold) it; null when available or withdrawn. */
   orderId: string | null;
+  /** Its item (PDF and/or barcode) is stored (ticket_items). */
+  hasItem: boolean;
+  /** When its order's delivery completed: the buyer may read the item, nobody may replace it. */
+  deliveredAt: Date | null;
+  /** Sold, its order's delivery still pending: by when the seller must upload. */
+  deliveryDeadline: Date | null;
 }
 
-const COLUMNS = `id, listing_id AS "listingId", seat, position, status, order_id AS "orderId"`;
+const COLUMNS = `id, listing_id AS "listingId", seat, position, status, order_id AS "orderId", has_item AS "hasItem",
+  delivered_at AS "deliveredAt",
+  (SELECT d.deadline FROM deliveries d WHERE d.order_id = tickets.order_id AND d.status = 'pending') AS "deliveryDeadline"`;
 
 /** The listing's tickets in the given seat order (null seats: unnumbered), positions 1..n. */
 export async function insertTickets(db: Queryable, listingId: string, seats: (string | null)[]): Promise<TicketRow[]> {
@@ -65,4 +73,47 @@ export async function setTicketsState(db: Queryable, ids: string[], status: Tick
 export async function withdrawAvailableTickets(db: Queryable, listingId: string): Promise<number> {
   const res = await db.query(`UPDATE tickets SET status = 'withdrawn' WHERE listing_id = $1 AND status = 'available'`, [listingId]);
   return res.rowCount ?? 0;
+}
+
+/** One ticket, unlocked (to find its listing before taking the listing's lock). */
+export async function findTicket(db: Queryable, id: string): Promise<TicketRow | null> {
+  const { rows } = await db.query<TicketRow>(`SELECT ${COLUMNS} FROM tickets WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Records the ticket's item: its barcode's fingerprint enters the uniqueness index (tickets_item_fingerprint_unique),
+ * so a barcode on sale or sold elsewhere fails this statement with a unique violation, and of two uploads of one
+ * barcode at once the second waits for the first and fails if it committed.
+ */
+export async function attachItem(db: Queryable, id: string, fingerprint: Buffer): Promise<void> {
+  await db.query(`UPDATE tickets SET item_fingerprint = $2, has_item = true WHERE id = $1`, [id, fingerprint]);
+}
+
+/** The ticket (on sale, held or sold) holding this fingerprint now, other than `exceptId`. */
+export async function ticketWithFingerprint(db: Queryable, fingerprint: Buffer, exceptId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM tickets WHERE item_fingerprint = $1 AND status IN ('available', 'held', 'sold') AND id <> $2 LIMIT 1`,
+    [fingerprint, exceptId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Whether every ticket still to be sold or delivered of the listing has its item (a pending listing may go on sale). */
+export async function everyOpenTicketHasItem(db: Queryable, listingId: string): Promise<boolean> {
+  const { rows } = await db.query<{ missing: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM tickets WHERE listing_id = $1 AND status <> 'withdrawn' AND NOT has_item) AS missing`,
+    [listingId],
+  );
+  return !rows[0]!.missing;
+}
+
+/** Whether each of these tickets has its item. */
+export async function allHaveItems(db: Queryable, ids: string[]): Promise<boolean> {
+  const { rows } = await db.query<{ missing: boolean }>(`SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ANY($1::uuid[]) AND NOT has_item) AS missing`, [ids]);
+  return !rows[0]!.missing;
+}
+
+export async function markTicketsDelivered(db: Queryable, ids: string[], at: Date): Promise<void> {
+  await db.query(`UPDATE tickets SET delivered_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
 }

@@ -103,12 +103,11 @@ async function refuseClosedEvent(db: Queryable, eventId: string): Promise<void> 
   if (closed) throw new ConflictError(closed);
 }
 
-/** Lists the tickets and announces the listing (listing.changed, version 0) in one transaction. */
+/**
+ * Lists the tickets and announces the listing (listing.changed, version 0) in one transaction. An instant listing
+ * starts pending: on sale once each ticket has its item (ticket-items.domain.ts).
+ */
 export async function createListing(pool: Pool, input: NewListing, rules: ListingRules): Promise<ListingView> {
-  // Instant delivery needs each ticket's item at listing time, which issue 17 brings.
-  if (input.delivery === 'instant') {
-    throw new BadRequestError('Instant delivery needs ticket uploads, which are not available yet; choose later', 'delivery');
-  }
   refuseOverCap(input.priceCents, input.faceValueCents, rules);
   refuseUnsellable(input.split, input.seats.length);
   return withTransaction(pool, async (tx) => {
@@ -145,7 +144,7 @@ export function editListing(pool: Pool, id: string, userId: string, changes: Lis
   return withTransaction(pool, async (tx) => {
     const current = await lockOwnListing(tx, id, userId, 'edit');
     if (current.status === 'withdrawn') throw new ConflictError('The listing is withdrawn; nothing left to change');
-    if (current.status !== 'active' || current.available === 0) throw new ConflictError(NOTHING_LEFT);
+    if ((current.status !== 'active' && current.status !== 'pending') || current.available === 0) throw new ConflictError(NOTHING_LEFT);
     if (changes.priceCents !== undefined || changes.faceValueCents !== undefined) {
       refuseOverCap(changes.priceCents ?? current.priceCents, changes.faceValueCents ?? current.faceValueCents, rules);
     }
@@ -157,13 +156,13 @@ export function editListing(pool: Pool, id: string, userId: string, changes: Lis
 }
 
 /**
- * Takes what is still available off sale; held tickets run their course (and become withdrawn, not available, if
- * their order ends). Withdrawing a withdrawn or sold listing changes nothing (nothing of it is on sale).
+ * Takes what is still available off sale (or waiting for items, when pending); held tickets run their course (and
+ * become withdrawn, not available, if their order ends). Withdrawing a withdrawn or sold listing changes nothing.
  */
 export function withdrawListing(pool: Pool, id: string, userId: string): Promise<void> {
   return withTransaction(pool, async (tx) => {
     const current = await lockOwnListing(tx, id, userId, 'withdraw');
-    if (current.status !== 'active') return;
+    if (current.status !== 'active' && current.status !== 'pending') return;
     await withdrawAvailableTickets(tx, id);
     await markListingWithdrawn(tx, id);
     await recordListingChanged(tx, id);

@@ -1,7 +1,8 @@
 import type { Logger, OrderCancelledEvent, OrderCompletedEvent, OrderCreatedEvent, PoolClient } from '@ticketing/common';
-import { rememberOrder, ticketsWithNewerOrder } from '../data/known-orders.data';
+import { markOrderNotDelivered, rememberOrder, ticketsWithNewerOrder } from '../data/known-orders.data';
 import { lockListing, type ListingRow } from '../data/listings.data';
 import { lockTickets, setTicketsState, type TicketRow } from '../data/tickets.data';
+import { startDelivery, type DeliveryRules } from './deliveries.domain';
 import { recordListingChanged } from './listing-events';
 
 /**
@@ -35,7 +36,7 @@ import { recordListingChanged } from './listing-events';
  * transaction (which also records the event in the inbox).
  */
 
-export type HoldOutcome = 'held' | 'freed' | 'sold' | 'unchanged' | 'unknown-listing';
+export type HoldOutcome = 'held' | 'freed' | 'sold' | 'withdrawn' | 'unchanged' | 'unknown-listing';
 
 interface HoldContext {
   tx: PoolClient;
@@ -71,7 +72,7 @@ export async function applyOrderCreated(ctx: HoldContext, order: OrderCreatedEve
   const ticketIds = order.tickets.map((t) => t.id);
   const locked = await lockOrReport(ctx, order.listingId, ticketIds, order.id, 'order.created');
   if (!locked) return 'unknown-listing';
-  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds, state: 'created', expiresAt: order.expiresAt });
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds, state: 'created', expiresAt: order.expiresAt, buyerId: order.userId });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state !== 'created') {
     log.info({ orderState: known.state }, 'order.created after the order ended; not holding');
@@ -97,6 +98,7 @@ export async function applyOrderCreated(ctx: HoldContext, order: OrderCreatedEve
 export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelledEvent): Promise<HoldOutcome> {
   const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.cancelled');
   if (!locked) return 'unknown-listing';
+  if (order.reason === 'not_delivered') return withdrawUndelivered(ctx, order, locked);
   const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state === 'completed') {
@@ -112,7 +114,21 @@ export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelle
   return 'freed';
 }
 
-export async function applyOrderCompleted(ctx: HoldContext, order: OrderCompletedEvent): Promise<HoldOutcome> {
+/**
+ * A paid order whose delivery was missed, refunded by orders and payments: its tickets are off the market for good
+ * (withdrawn, never for sale again; their barcodes leave the uniqueness set, so a genuine holder may list them anew).
+ */
+async function withdrawUndelivered(ctx: HoldContext, order: OrderCancelledEvent, locked: Locked): Promise<HoldOutcome> {
+  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
+  await markOrderNotDelivered(ctx.tx, order.id);
+  const sold = locked.tickets.filter((t) => t.orderId === order.id && t.status === 'sold').map((t) => t.id);
+  if (!sold.length) return 'unchanged';
+  ctx.logger.info({ listingId: order.listingId, orderId: order.id, tickets: sold.length }, 'delivery missed: the order\'s tickets are withdrawn');
+  await moveTickets(ctx, order.listingId, sold, 'withdrawn', null);
+  return 'withdrawn';
+}
+
+export async function applyOrderCompleted(ctx: HoldContext, order: OrderCompletedEvent, rules: DeliveryRules): Promise<HoldOutcome> {
   const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.completed');
   if (!locked) return 'unknown-listing';
   await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'completed' });
@@ -126,7 +142,9 @@ export async function applyOrderCompleted(ctx: HoldContext, order: OrderComplete
     if (t.orderId && t.orderId !== order.id) log.info({ ticketId: t.id, heldBy: t.orderId }, 'order.completed for a ticket held by an older order; selling to the completed one');
     toSell.push(t.id);
   }
-  if (!toSell.length) return 'unchanged';
-  await moveTickets(ctx, order.listingId, toSell, 'sold', order.id);
-  return 'sold';
+  if (toSell.length) await moveTickets(ctx, order.listingId, toSell, 'sold', order.id);
+  // Delivery starts once per order (a repeat finds its row): for every ticket the order bought, in seat order.
+  const bought = locked.tickets.filter((t) => toSell.includes(t.id) || (t.status === 'sold' && t.orderId === order.id)).map((t) => t.id);
+  await startDelivery(ctx.tx, locked.listing, order.id, bought, rules, log);
+  return toSell.length ? 'sold' : 'unchanged';
 }

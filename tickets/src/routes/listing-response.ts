@@ -1,12 +1,17 @@
 import { buyableQuantities, centsToPrice, type ListingStatus, type TicketStatus } from '@ticketing/common';
 import type { ListingView } from '../domain/listings.domain';
 
-/** A ticket as its seller sees it; `delivered` stays false until ticket items exist (issue 17). */
+/**
+ * A ticket as its seller sees it: whether its item is attached, whether its buyer has it, and (sold, delivery
+ * pending) by when the item is due.
+ */
 interface SellerTicket {
   id: string;
   seat: string | null;
   status: TicketStatus;
   delivered: boolean;
+  hasItem: boolean;
+  deliveryDeadline: string | null;
 }
 
 /** The public shape of a listing (docs/api.md "tickets"): decimal prices, ISO times, what a buyer can order now. */
@@ -55,7 +60,14 @@ export function toListingResponse(view: ListingView, viewerId: string | undefine
     version: l.version,
     createdAt: l.createdAt.toISOString(),
     tickets: isSeller
-      ? tickets.map((t) => ({ id: t.id, seat: t.seat, status: t.status, delivered: false }))
+      ? tickets.map((t) => ({
+          id: t.id,
+          seat: t.seat,
+          status: t.status,
+          delivered: t.deliveredAt !== null,
+          hasItem: t.hasItem,
+          deliveryDeadline: t.status === 'sold' && t.deliveryDeadline ? t.deliveryDeadline.toISOString() : null,
+        }))
       : tickets.filter((t) => t.status === 'available').map((t) => ({ id: t.id, seat: t.seat })),
   };
 }
