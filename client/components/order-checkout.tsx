@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiFailure, Order, Payment } from '@/lib/api-types';
 import { firstMessage } from '@/lib/api-errors';
 import { api, sleep } from '@/lib/browser-api';
+import { formatPrice } from '@/lib/format';
 import { Countdown } from './countdown';
 import { OrderStatusBadge } from './status-badge';
 import { StripeCardForm } from './stripe-card-form';
@@ -13,7 +14,9 @@ import { TestCardForm } from './test-card-form';
 const PAYMENTS_CATCH_UP_RETRIES = 5;
 
 interface OrderCheckoutProps {
-  initialOrder: Order;
+  /** Owned by the order page (OrderLive), which also shows the tickets once delivered. */
+  order: Order;
+  setOrder: (order: Order) => void;
   /** When the server rendered the page: the first render shows the same countdown as the server's HTML. */
   serverNow: number;
   stripeKey: string | null;
@@ -28,13 +31,13 @@ function paymentProblem(failure: ApiFailure): string {
 
 function cancelledTitle(order: Order, paid: boolean, remainingMs: number): string {
   if (order.reason === 'event_cancelled') return 'The event was cancelled';
+  if (order.reason === 'not_delivered') return 'Not delivered: refunded';
   if (paid) return 'Payment refunded';
   if (order.reason === 'expired' || (order.reason === null && remainingMs <= 0)) return 'Your hold has expired';
   return 'Order cancelled';
 }
 
-export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheckoutProps) {
-  const [order, setOrder] = useState(initialOrder);
+export function OrderCheckout({ order, setOrder, serverNow, stripeKey }: OrderCheckoutProps) {
   const [now, setNow] = useState(serverNow);
   const [paying, setPaying] = useState(false);
   const [paid, setPaid] = useState(false);
@@ -61,7 +64,7 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
     const result = await api<Order>('GET', `/api/orders/${order.id}`);
     if (result.ok) setOrder(result.data);
     return result.ok ? result.data : null;
-  }, [order.id]);
+  }, [order.id, setOrder]);
 
   /** The order's status follows the payment a moment later (events between services): watch until it settles. */
   const settle = useCallback(
@@ -121,7 +124,10 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
       {order.status === 'complete' && (
         <div className="notice notice-success" role="status">
           <p className="notice-title">Order complete</p>
-          <p>Payment received. {order.quantity === 1 ? 'The ticket is yours.' : 'The tickets are yours.'}</p>
+          <p>
+            Payment received. {order.quantity === 1 ? 'The ticket is yours' : 'The tickets are yours'}
+            {order.delivery?.status === 'delivered' ? ': show ' + (order.quantity === 1 ? 'it' : 'them') + ' at the door from this page.' : '.'}
+          </p>
           <p>
             <Link href="/orders">See all your orders</Link>
           </p>
@@ -132,7 +138,9 @@ export function OrderCheckout({ initialOrder, serverNow, stripeKey }: OrderCheck
         <div className="notice" role="status">
           <p className="notice-title">{cancelledTitle(order, paid, remainingMs)}</p>
           <p>
-            {paid
+            {order.reason === 'not_delivered'
+              ? `The seller did not deliver; you were refunded ${formatPrice(order.total)} in full.`
+              : paid
               ? 'The hold ended before your payment was confirmed, so the charge is refunded in full.'
               : order.quantity === 1
                 ? 'The ticket went back on sale.'

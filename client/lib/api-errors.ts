@@ -5,6 +5,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Please sign in to continue.',
   403: 'That belongs to someone else.',
   404: 'Not found.',
+  413: 'That file is too large: a ticket PDF may be at most 2 MB.',
   429: 'Too many attempts. Wait a moment and try again.',
   502: 'The service is unavailable right now. Try again in a moment.',
   503: 'The service is unavailable right now. Try again in a moment.',

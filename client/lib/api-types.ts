@@ -14,11 +14,16 @@ export interface ListingTicket {
   seat: string | null;
   status?: TicketStatus;
   delivered?: boolean;
+  /** The seller's view only: whether the ticket's file or barcode is attached. */
+  hasItem?: boolean;
+  /** The seller's view only: by when a sold `later` ticket not yet delivered must get its item, else null. */
+  deliveryDeadline?: string | null;
 }
 
 export type SplitRule = 'any' | 'even' | 'all' | 'no-single';
 export type DeliveryMethod = 'instant' | 'later';
-export type ListingStatus = 'active' | 'sold' | 'withdrawn';
+/** `pending`: an instant listing waiting for its tickets' items (not on sale until every ticket has one). */
+export type ListingStatus = 'pending' | 'active' | 'sold' | 'withdrawn';
 
 /** What a listing or an order carries of its event (null when the service has not learned of it yet). */
 export interface EventBrief {
@@ -93,8 +98,28 @@ export interface Order {
   buyerFee: number;
   total: number;
   expiresAt: string;
-  delivery: { status: 'pending' | 'delivered'; deadline: string | null };
+  /** Null (or absent) until the order is complete and tickets has said how it delivers. */
+  delivery?: OrderDelivery | null;
   createdAt: string;
+}
+
+export interface OrderDelivery {
+  status: 'pending' | 'delivered';
+  deadline: string | null;
+  deliveredAt?: string | null;
+}
+
+/** PUT /api/tickets/:id/item. */
+export interface TicketItemReceipt {
+  id: string;
+  delivered: boolean;
+  hasPdf?: boolean;
+}
+
+/** GET /api/tickets/:id/item?format=json. */
+export interface TicketItem {
+  barcode: string;
+  hasPdf: boolean;
 }
 
 export interface OrderPage {

@@ -21,6 +21,7 @@ export const TICKET_STATUS_LABEL: Record<TicketStatus, string> = {
 };
 
 export const LISTING_STATUS_LABEL: Record<ListingStatus, string> = {
+  pending: 'Waiting for ticket files',
   active: 'On sale',
   sold: 'Sold out',
   withdrawn: 'Withdrawn',

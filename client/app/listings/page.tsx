@@ -31,10 +31,14 @@ export default async function ListingsPage({ searchParams }: Props) {
       {justListed && (
         <div className="notice notice-success" role="status">
           <p className="notice-title">Listed</p>
-          <p>
-            Your {justListed.quantity === 1 ? 'ticket is' : `${justListed.quantity} tickets are`} on sale now.{' '}
-            <Link href={`/events/${justListed.eventId}`}>See it on the event’s page</Link>
-          </p>
+          {justListed.status === 'pending' ? (
+            <p>Your listing goes on sale once every ticket is attached: attach the rest below.</p>
+          ) : (
+            <p>
+              Your {justListed.quantity === 1 ? 'ticket is' : `${justListed.quantity} tickets are`} on sale now.{' '}
+              <Link href={`/events/${justListed.eventId}`}>See it on the event’s page</Link>
+            </p>
+          )}
         </div>
       )}
       {listings.length === 0 ? (

@@ -2,12 +2,13 @@
 
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
-import type { ApiFailure, Listing, SplitRule } from '@/lib/api-types';
+import type { ApiFailure, Listing, ListingTicket, SplitRule } from '@/lib/api-types';
 import { fieldErrors, firstMessage, formErrors } from '@/lib/api-errors';
 import { api } from '@/lib/browser-api';
 import { formatPrice, LISTING_STATUS_LABEL, priceInput, TICKET_STATUS_LABEL, ticketsCount } from '@/lib/format';
 import { placeText, splitLabel, SPLIT_RULES } from '@/lib/market';
 import { FormAlert, FormField, SelectField } from '../form-field';
+import { ListingDeliveries } from './listing-deliveries';
 
 export type ShownListing = Listing & { when: string | null };
 
@@ -22,7 +23,7 @@ export function MyListing({ listing, onChange, highlight }: MyListingProps) {
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-withdraw'>('view');
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
-  const changeable = listing.status === 'active' && listing.available > 0;
+  const changeable = (listing.status === 'active' || listing.status === 'pending') && listing.tickets.some((t) => t.status === 'available');
   const counts = countByStatus(listing);
   const id = listing.id;
 
@@ -77,9 +78,11 @@ export function MyListing({ listing, onChange, highlight }: MyListingProps) {
           <li key={t.id} className={`seat-chip seat-chip-${t.status ?? 'available'}`}>
             <span className="seat-chip-label">{t.seat ?? `#${i + 1}`}</span>
             <span className="seat-chip-status">{TICKET_STATUS_LABEL[t.status ?? 'available']}</span>
+            {itemNote(t) && <span className="seat-chip-item">{itemNote(t)}</span>}
           </li>
         ))}
       </ul>
+      <ListingDeliveries listing={listing} reload={reload} />
       {failure && mode === 'view' && (
         <p className="alert alert-error" role="alert">
           {firstMessage(failure)}
@@ -130,6 +133,14 @@ export function MyListing({ listing, onChange, highlight }: MyListingProps) {
       )}
     </li>
   );
+}
+
+/** Where a ticket's delivery stands, for the seller: delivered to its buyer, its item attached, or still owed. */
+function itemNote(t: ListingTicket): string | null {
+  if (t.delivered) return 'Delivered';
+  if (t.hasItem) return 'Attached';
+  if (t.status === 'sold') return 'To deliver';
+  return null;
 }
 
 /** "2 available, 2 sold". */

@@ -1,16 +1,20 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { splitRefusal } from '@ticketing/common/market';
-import type { ApiFailure, FeeTerms, Listing, ListingTerms, SplitRule } from '@/lib/api-types';
+import type { ApiFailure, DeliveryMethod, FeeTerms, Listing, ListingTerms, SplitRule } from '@/lib/api-types';
 import { fieldErrors, formErrors } from '@/lib/api-errors';
 import { api } from '@/lib/browser-api';
 import type { EventView } from '@/lib/events';
-import { formatPrice, priceInput } from '@/lib/format';
+import { formatPrice, priceInput, ticketsCount } from '@/lib/format';
 import { parseSeats, priceCap, SPLIT_RULES } from '@/lib/market';
+import { ticketLabel } from '@/lib/ticket-items';
+import { useItemRows } from '@/lib/use-item-rows';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 import { FormAlert, FormField } from '../form-field';
+import { DeliveryStep } from './delivery-step';
 import { EventPicker } from './event-picker';
 import { SellPreview } from './sell-preview';
 
@@ -41,6 +45,11 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
   const [split, setSplit] = useState<SplitRule>('any');
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const [delivery, setDelivery] = useState<DeliveryMethod>('later');
+  const items = useItemRows();
+  /** An instant listing once created: pending until every ticket is attached; the form then only retries uploads. */
+  const [listed, setListed] = useState<Listing | null>(null);
+  const [attached, setAttached] = useState(0);
   const formRef = useFocusFirstInvalid(failure);
   const max = terms?.maxTicketsPerListing ?? 100;
 
@@ -50,6 +59,9 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
   const faceValue = amount(faceText);
   const price = amount(priceText);
   const cap = faceValue !== null && terms ? priceCap(faceValue, terms.maxMarkupPercent) : null;
+  const instantAllowed = !terms || terms.deliveries.includes('instant');
+  const seatLabels = kind === 'numbered' ? (seats && 'seats' in seats ? seats.seats : []) : Array.from({ length: Math.min(count, max) }, () => null);
+  const itemLabels = (listed ? listed.tickets.map((t) => t.seat) : seatLabels).map(ticketLabel);
 
   /** What the form can tell before asking the API (which checks everything again). */
   function localProblems(): Record<string, string> {
@@ -66,12 +78,38 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
     return problems;
   }
 
+  /** Each ticket of the pending listing gets its row's item; on sale once all are in (else the rows say what failed). */
+  async function uploadItems(listing: Listing) {
+    setBusy(true);
+    setFailure(null);
+    const done = await items.upload(
+      listing.tickets.map((t, index) => ({ index, ticketId: t.id })),
+      setAttached,
+    );
+    setBusy(false);
+    if (done === listing.tickets.length) {
+      router.push(`/listings?listed=${listing.id}`);
+      router.refresh();
+      return;
+    }
+    const left = listing.tickets.length - done;
+    setFailure({
+      ok: false,
+      status: 400,
+      errors: [{ message: `${left} of ${ticketsCount(listing.tickets.length)} could not be attached: fix ${left === 1 ? 'it' : 'them'} below and try again. Your listing goes on sale once every ticket is attached.` }],
+    });
+  }
+
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (listed) return uploadItems(listed);
     const form = new FormData(e.currentTarget);
     const problems = localProblems();
-    if (Object.keys(problems).length > 0) {
-      setFailure({ ok: false, status: 400, errors: Object.entries(problems).map(([field, message]) => ({ field, message })) });
+    const itemsFine = delivery === 'instant' ? await items.check(seatLabels.map((_, i) => i)) : true;
+    if (Object.keys(problems).length > 0 || !itemsFine) {
+      const errors = Object.entries(problems).map(([field, message]) => ({ field, message }));
+      if (!itemsFine) errors.push({ field: 'items', message: 'Some tickets are missing their barcode, or their file is not a PDF: see the delivery step.' });
+      setFailure({ ok: false, status: 400, errors });
       return;
     }
     const row = String(form.get('row') ?? '').trim();
@@ -83,7 +121,7 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
       faceValue: priceInput(faceText),
       price: priceInput(priceText),
       split,
-      delivery: 'later',
+      delivery,
     };
     setBusy(true);
     const result = await api<Listing>('POST', '/api/listings', body);
@@ -91,6 +129,11 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
       setFailure(result);
       setBusy(false);
       return;
+    }
+    if (delivery === 'instant') {
+      const ordered = orderedLike(result.data, seatLabels);
+      setListed(ordered);
+      return uploadItems(ordered);
     }
     router.push(`/listings?listed=${result.data.id}`);
     router.refresh();
@@ -106,7 +149,7 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
     <form ref={formRef} className="sell-form" onSubmit={submit} noValidate aria-busy={busy}>
       <div className="sell-steps">
         <FormAlert messages={formErrors(failure, FIELDS)} />
-        <fieldset className="card sell-step">
+        <fieldset className="card sell-step" disabled={listed !== null}>
           <legend>1. The event</legend>
           <EventPicker
             selected={event}
@@ -118,7 +161,7 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
           />
         </fieldset>
 
-        <fieldset className="card sell-step">
+        <fieldset className="card sell-step" disabled={listed !== null}>
           <legend>2. Your tickets</legend>
           <div className="choice-row" role="radiogroup" aria-label="Seating">
             <label className="choice">
@@ -175,7 +218,7 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
           )}
         </fieldset>
 
-        <fieldset className="card sell-step">
+        <fieldset className="card sell-step" disabled={listed !== null}>
           <legend>3. Price per ticket</legend>
           <div className="field-pair">
             <FormField
@@ -209,7 +252,7 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
           </div>
         </fieldset>
 
-        <fieldset className="card sell-step" aria-describedby={errors.split ? 'field-split-error' : undefined}>
+        <fieldset className="card sell-step" disabled={listed !== null} aria-describedby={errors.split ? 'field-split-error' : undefined}>
           <legend>4. How buyers may split them</legend>
           <div className="choice-list">
             {SPLIT_RULES.map((rule) => (
@@ -232,37 +275,46 @@ export function SellForm({ terms, fees, initialEvent }: SellFormProps) {
           )}
         </fieldset>
 
-        <fieldset className="card sell-step">
-          <legend>5. Delivery</legend>
-          <div className="choice-list">
-            <label className="choice choice-explained">
-              <input type="radio" name="delivery" value="later" defaultChecked />
-              <span>
-                <span className="choice-label">Later</span>
-                <span className="choice-explanation">You upload the tickets after a sale, before the event; the buyer gets them then.</span>
-              </span>
-            </label>
-            <label className="choice choice-explained choice-disabled">
-              <input type="radio" name="delivery" value="instant" disabled aria-describedby="instant-why" />
-              <span>
-                <span className="choice-label">Instant</span>
-                <span className="choice-explanation" id="instant-why">
-                  Not available yet: instant delivery needs the ticket files uploaded with the listing, which comes soon.
-                </span>
-              </span>
-            </label>
-          </div>
-          {errors.delivery && <p className="field-error">{errors.delivery}</p>}
-        </fieldset>
+        <DeliveryStep
+          delivery={delivery}
+          onDelivery={(d) => {
+            setDelivery(d);
+            edited('delivery', 'items');
+          }}
+          instantAllowed={instantAllowed}
+          labels={itemLabels}
+          row={items.row}
+          onDraft={(i, draft) => {
+            items.setDraft(i, draft);
+            edited('items');
+          }}
+          listed={listed !== null}
+          error={errors.delivery}
+        />
       </div>
 
       <aside className="card sell-summary" aria-labelledby="sell-summary-title">
         <h2 id="sell-summary-title">What buyers pay, what you receive</h2>
         <SellPreview price={price} count={count} split={split} fees={fees} />
+        {listed && (
+          <p className="upload-progress" role="status">
+            {busy ? (
+              `Attaching tickets: ${attached} of ${listed.tickets.length} done…`
+            ) : (
+              <>
+                {attached} of {ticketsCount(listed.tickets.length)} attached. Not on sale yet: you can also finish from <Link href="/listings">My listings</Link>.
+              </>
+            )}
+          </p>
+        )}
         <button type="submit" className="button button-primary button-block button-large" disabled={busy}>
-          {busy ? 'Listing…' : count > 0 ? `List ${count} ${count === 1 ? 'ticket' : 'tickets'}` : 'List tickets'}
+          {submitLabel(busy, listed, count)}
         </button>
-        <p className="muted small">Buyers see your listing at once. Tickets someone is paying for are held for them and can’t be changed.</p>
+        <p className="muted small">
+          {delivery === 'instant'
+            ? 'Buyers see your listing once every ticket is attached. Tickets someone is paying for are held for them and can’t be changed.'
+            : 'Buyers see your listing at once. Tickets someone is paying for are held for them and can’t be changed.'}
+        </p>
       </aside>
     </form>
   );
@@ -273,4 +325,18 @@ function capHint(terms: ListingTerms | null, cap: number | null): string {
   if (terms.maxMarkupPercent === null) return 'No price cap here: any price above 0.';
   if (cap === null) return `At most ${terms.maxMarkupPercent}% over the face value.`;
   return `At most ${formatPrice(cap)} (${terms.maxMarkupPercent}% over the face value).`;
+}
+
+function submitLabel(busy: boolean, listed: Listing | null, count: number): string {
+  if (listed) return busy ? 'Attaching tickets…' : 'Attach the remaining tickets';
+  if (busy) return 'Listing…';
+  return count > 0 ? `List ${ticketsCount(count)}` : 'List tickets';
+}
+
+/** The listing's tickets in the order the seller entered the seats (the rows' order); general admission keeps its own. */
+function orderedLike(listing: Listing, seats: (string | null)[]): Listing {
+  if (seats.some((s) => s === null)) return listing;
+  const position = new Map(seats.map((seat, i) => [seat, i]));
+  const tickets = listing.tickets.slice().sort((a, b) => (position.get(a.seat) ?? 0) - (position.get(b.seat) ?? 0));
+  return { ...listing, tickets };
 }

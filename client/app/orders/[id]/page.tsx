@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { ApiErrorPanel } from '@/components/api-error-panel';
-import { OrderCheckout } from '@/components/order-checkout';
+import { OrderLive } from '@/components/order-live';
 import { OrderSummary } from '@/components/order-summary';
 import type { Order } from '@/lib/api-types';
 import { orderDisplay } from '@/lib/orders';
@@ -18,11 +18,6 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
     return <ApiErrorPanel failure={result} title={result.status === 403 ? 'Not your order' : 'This order could not be loaded'} />;
   }
   const order = result.data;
-  return (
-    <div className="order-layout">
-      <OrderSummary order={order} display={orderDisplay(order)} />
-      {/* serverNow lets the first client render match the server's HTML (no hydration mismatch on the countdown). */}
-      <OrderCheckout initialOrder={order} serverNow={Date.now()} stripeKey={stripePublishableKey()} />
-    </div>
-  );
+  const display = orderDisplay(order);
+  return <OrderLive initialOrder={order} display={display} summary={<OrderSummary order={order} display={display} />} serverNow={Date.now()} stripeKey={stripePublishableKey()} />;
 }
