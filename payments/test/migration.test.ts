@@ -56,7 +56,7 @@ async function fillThroughOldSchema(): Promise<void> {
 test('old one-ticket orders become orders of one: listing = ticket, the legacy event, unit = total = price, no fees; payments kept', async () => {
   await fillThroughOldSchema();
   const applied = await runMigrations(db.pool, PAYMENTS_MIGRATIONS);
-  expect(applied).toEqual(['0004_orders_of_k.sql']);
+  expect(applied).toEqual(['0004_orders_of_k.sql', '0005_payouts.sql']);
 
   const migrated = (id: string, ticketId: string, cents: number, status: string, version: number) => ({
     id,
@@ -82,6 +82,10 @@ test('old one-ticket orders become orders of one: listing = ticket, the legacy e
   const columns = await db.pool.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'price_cents'");
   expect(columns.rowCount).toBe(0);
   expect((await db.pool.query('SELECT order_id, amount_cents FROM payments')).rows).toEqual([{ order_id: orders.paid, amount_cents: 1999 }]);
+  // 0005: the order already paid owes its seller (unknown before listings) its price, no fee; no other order owes anything.
+  expect((await db.pool.query('SELECT order_id, seller_id, amount_cents, fee_cents, status, cancelled_at FROM payouts')).rows).toEqual([
+    { order_id: orders.paid, seller_id: null, amount_cents: 1999, fee_cents: 0, status: 'pending', cancelled_at: null },
+  ]);
 });
 
 test('after the migration: an old open order is paid at its price, an old paid one is refused, a new order of k is stored', async () => {

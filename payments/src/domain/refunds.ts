@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RetryLaterError, withTransaction, type Logger, type OrderPaymentRejectedEvent, type Pool, type Queryable } from '@ticketing/common';
 import { findPayment, markPaymentRefunded, type Payment } from '../data/payments.data';
+import { cancelPayout } from '../data/payouts.data';
 import { completeRefund, findDueRefunds, insertRefundOnce, recordRefundFailure, type Refund } from '../data/refunds.data';
 import type { PaymentGateway } from '../gateways/payment-gateway';
 import { recordPaymentRefunded } from './payment-events';
@@ -22,8 +23,28 @@ export function refundRetryDelayMs(failedTries: number): number {
   return Math.min(5000 * 2 ** Math.max(0, failedTries - 1), 10 * 60_000);
 }
 
+/**
+ * Records the refund owed for the payment (its whole amount: the order's total, fees included), once, committed on
+ * its own before the provider is called: the debt survives anything that fails after. The order's payout is
+ * cancelled in the same transaction, so a refunded order never has a payout due (invariant 7).
+ */
+export function recordRefundOwed(deps: Pick<RefundDeps, 'pool' | 'retrierGraceMs'>, payment: Payment): Promise<Refund> {
+  return withTransaction(deps.pool, async (tx) => {
+    const refund = await insertRefundOnce(tx, {
+      id: randomUUID(),
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      amountCents: payment.amountCents,
+      idempotencyKey: payment.id,
+      firstRetryAt: new Date(Date.now() + (deps.retrierGraceMs ?? 60_000)),
+    });
+    await cancelPayout(tx, payment.orderId);
+    return refund;
+  });
+}
+
 /** Asks the provider for the refund; the idempotency key (payment id) makes every retry ask for the same refund. */
-async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, refund: Refund, payment: Payment): Promise<string> {
+export async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, refund: Refund, payment: Payment): Promise<string> {
   const { refundId } = await deps.gateway.refund({ providerId: payment.providerId, amountCents: refund.amountCents, idempotencyKey: refund.idempotencyKey });
   return refundId;
 }
@@ -57,14 +78,7 @@ export async function refundRejectedPayment(
     return 'ignored';
   }
   if (payment.status === 'refunded') return 'already-refunded';
-  const refund = await insertRefundOnce(deps.pool, {
-    id: randomUUID(),
-    paymentId: payment.id,
-    orderId: payment.orderId,
-    amountCents: payment.amountCents,
-    idempotencyKey: payment.id,
-    firstRetryAt: new Date(Date.now() + (deps.retrierGraceMs ?? 60_000)),
-  });
+  const refund = await recordRefundOwed(deps, payment);
   if (refund.status === 'succeeded') return 'already-refunded';
   let providerRefundId: string;
   try {
@@ -101,6 +115,6 @@ export async function retryDueRefunds(deps: RefundDeps): Promise<{ refunded: num
   return { refunded, failed };
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,6 +1,11 @@
 import type { OrderCancelledEvent, TxEventContext } from '@ticketing/common';
-import { applyOrderStatusChange } from '../domain/orders-replica';
+import { applyOrderCancelled } from '../domain/paid-orders';
+import type { RefundDeps } from '../domain/refunds';
 
-export async function onOrderCancelled(payload: OrderCancelledEvent, ctx: TxEventContext): Promise<void> {
-  await applyOrderStatusChange(ctx.tx, { id: payload.id, version: payload.version, status: 'cancelled' }, ctx.logger, ctx.deliveryCount);
+/** order.cancelled → the replica; a paid order's cancellation (not delivered, event cancelled) refunds it in full. */
+export function onOrderCancelled(deps: RefundDeps) {
+  return async (payload: OrderCancelledEvent, ctx: TxEventContext): Promise<void> => {
+    const outcome = await applyOrderCancelled(deps, ctx.tx, payload, ctx);
+    if (outcome !== 'applied' && outcome !== 'stale') ctx.logger.info({ orderId: payload.id, reason: payload.reason, outcome }, 'paid order cancelled');
+  };
 }

@@ -1,6 +1,7 @@
 import type { OrderCompletedEvent, TxEventContext } from '@ticketing/common';
-import { applyOrderStatusChange } from '../domain/orders-replica';
+import { applyOrderCompleted } from '../domain/paid-orders';
 
+/** order.completed → the replica, and the seller's payout for the order. */
 export async function onOrderCompleted(payload: OrderCompletedEvent, ctx: TxEventContext): Promise<void> {
-  await applyOrderStatusChange(ctx.tx, { id: payload.id, version: payload.version, status: 'complete' }, ctx.logger, ctx.deliveryCount);
+  await applyOrderCompleted(ctx.tx, payload, ctx.logger, ctx.deliveryCount);
 }

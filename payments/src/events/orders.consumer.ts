@@ -11,7 +11,7 @@ export function ordersConsumer(refunds: RefundDeps): ConsumerDeclaration {
     stream: 'ORDERS',
     handlers: {
       'order.created': onOrderCreated,
-      'order.cancelled': onOrderCancelled,
+      'order.cancelled': onOrderCancelled(refunds),
       'order.completed': onOrderCompleted,
       'order.payment_rejected': onOrderPaymentRejected(refunds),
     },
