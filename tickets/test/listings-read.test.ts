@@ -47,9 +47,9 @@ describe('GET /api/listings/:id', () => {
     await forceHold(ctx.db.pool, l.id, [l.tickets[1]!.id], 'held');
     const own = await request(ctx.app).get(`/api/listings/${l.id}`).set('Cookie', seller.cookie).expect(200);
     expect(own.body.tickets).toEqual([
-      { id: l.tickets[0]!.id, seat: 'A1', status: 'available', delivered: false },
-      { id: l.tickets[1]!.id, seat: 'A2', status: 'held', delivered: false },
-      { id: l.tickets[2]!.id, seat: 'A3', status: 'available', delivered: false },
+      { id: l.tickets[0]!.id, seat: 'A1', status: 'available', delivered: false, hasItem: false, deliveryDeadline: null },
+      { id: l.tickets[1]!.id, seat: 'A2', status: 'held', delivered: false, hasItem: false, deliveryDeadline: null },
+      { id: l.tickets[2]!.id, seat: 'A3', status: 'available', delivered: false, hasItem: false, deliveryDeadline: null },
     ]);
     const other = await request(ctx.app).get(`/api/listings/${l.id}`).expect(200);
     expect(other.body).toMatchObject({ quantity: 3, available: 2, buyableQuantities: [1, 2], event: { id: eventId, name: 'Test concert' } });

@@ -41,7 +41,7 @@ describe('POST /api/listings', () => {
       status: 'active',
       version: 0,
       createdAt: expect.any(String),
-      tickets: ['11', '12', '13', '14'].map((seat) => ({ id: expect.any(String), seat, status: 'available', delivered: false })),
+      tickets: ['11', '12', '13', '14'].map((seat) => ({ id: expect.any(String), seat, status: 'available', delivered: false, hasItem: false, deliveryDeadline: null })),
     });
     const stored = await ctx.db.pool.query('SELECT seat, position, status, order_id FROM tickets WHERE listing_id = $1 ORDER BY position', [res.body.id]);
     expect(stored.rows.map((t) => [t.seat, t.position, t.status, t.order_id])).toEqual([
@@ -115,7 +115,6 @@ describe('POST /api/listings', () => {
     ['unknown delivery', { delivery: 'post' }, 'delivery'],
     ['price over the cap', { faceValue: 45, price: 54.01 }, 'price'],
     ['an even split with an odd count', { split: 'even', seats: ['1', '2', '3'] }, 'split'],
-    ['instant delivery (ticket uploads come with issue 17)', { delivery: 'instant' }, 'delivery'],
     ['an event the replica does not know', { eventId: randomUUID() }, 'eventId'],
   ])('400 for %s, naming the field; nothing stored', async (_name, change, field) => {
     const res = await post({ ...valid(), ...change }).expect(400);
@@ -123,11 +122,10 @@ describe('POST /api/listings', () => {
     await expectNothingStored();
   });
 
-  test('the messages say what to do: cap, split, instant delivery, unknown event', async () => {
+  test('the messages say what to do: cap, split, unknown event', async () => {
     const msg = async (change: Record<string, unknown>) => (await post({ ...valid(), ...change }).expect(400)).body.errors[0].message as string;
     expect(await msg({ price: 60 })).toMatch(/at most 54.*face value 45.*20%/);
     expect(await msg({ split: 'even', seats: ['1'] })).toMatch(/even number of tickets/);
-    expect(await msg({ delivery: 'instant' })).toBe('Instant delivery needs ticket uploads, which are not available yet; choose later');
     expect(await msg({ eventId: randomUUID() })).toBe('No such event (an event created moments ago can take a moment to appear)');
   });
 
