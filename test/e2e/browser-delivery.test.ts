@@ -1,0 +1,204 @@
+// Delivery in a real Chromium against the whole platform (its own, as `npm start` starts it): a seller lists a seat
+// with its PDF for instant delivery through the sell page (a barcode already on sale is refused beside its input, and
+// fixed), another person buys it, sees the barcode as a QR code a scanner reads, and downloads the very bytes the
+// seller uploaded; then a `later` ticket: the buyer is told by when it comes, the seller uploads it from My listings
+// after the sale, and the buyer's page shows it arrive. Needs /usr/bin/chromium and the infrastructure. Screenshots
+// land in test-artifacts/screenshots/delivery-*.png.
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { formatLocalTime } from '@ticketing/common/time';
+import { dismiss, launchBrowser, newPerson, screenshot, type Person } from './support/browser';
+import { createEvent, uniqueWord, type CatalogEvent } from './support/catalogue';
+import { attachBarcode, choosePdf, itemRow, scanQrCode, ticketPass, ticketPdf, uniqueBarcode } from './support/browser-delivery';
+import { apiSignUp, eventually, payWithCard, uniqueEmail, visible } from './support/flows';
+import { createListing, getListing, offer, pressBuy, reachCheckout } from './support/marketplace';
+import { startPlatformForE2E, type RunningPlatform } from './support/platform';
+
+const STARTUP_MS = 300_000;
+const CUTOFF_HOURS = 24;
+jest.setTimeout(60_000);
+
+let platform: RunningPlatform;
+let browser: Browser;
+const people: Person[] = [];
+let curator: Person;
+let concert: CatalogEvent;
+
+async function signedUp(role: string, opts: { mobile?: boolean } = {}): Promise<Person & { email: string }> {
+  const p = await newPerson(browser, platform.url, opts);
+  people.push(p);
+  const email = uniqueEmail(role);
+  await apiSignUp(platform.url, p.context, email);
+  return { ...p, email };
+}
+
+beforeAll(async () => {
+  const curatorEmail = uniqueEmail('curator');
+  platform = await startPlatformForE2E({
+    env: { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '', ADMIN_EMAILS: curatorEmail, DELIVERY_CUTOFF_HOURS: String(CUTOFF_HOURS) },
+    startTimeoutMs: STARTUP_MS,
+    name: 'e2e-delivery',
+    acceptExternal: false,
+  });
+  browser = await launchBrowser();
+  curator = await newPerson(browser, platform.url);
+  await apiSignUp(platform.url, curator.context, curatorEmail);
+  concert = await createEvent(curator.context, {
+    name: `Velvet Harbour ${uniqueWord()}: Door Night`,
+    category: 'concert',
+    venue: { name: 'Riverside Arena', city: 'London', country: 'GB' },
+    timeZone: 'Europe/London',
+    inDays: 12,
+  });
+}, STARTUP_MS + 60_000);
+
+afterEach(async () => {
+  const { errors, external } = await dismiss(people);
+  expect(errors).toEqual([]);
+  expect(external).toEqual([]);
+});
+
+afterAll(async () => {
+  await curator?.context.close();
+  await browser?.close();
+  await platform?.stop();
+}, 60_000);
+
+describe('delivery in Chromium', () => {
+  test('instant: a seat listed with its PDF (a barcode already on sale refused beside it, then fixed), bought by another person, who sees a QR code that scans and downloads the same bytes', async () => {
+    // Someone already sells a ticket with this barcode: the platform allows one barcode on sale once.
+    const taken = uniqueBarcode('TAKEN');
+    const other = await signedUp('other-seller');
+    const earlier = await createListing(other.context, { eventId: concert.id, section: 'Block 300', seats: ['1'], price: 40, faceValue: 40, split: 'any' });
+    await attachBarcode(other.context, earlier.tickets[0]!.id, taken);
+
+    const seller = await signedUp('seller');
+    const barcode = uniqueBarcode();
+    const pdf = await ticketPdf(concert.name, 'Block 101 · Row B · Seat 7', barcode);
+    const { page } = seller;
+    await page.goto(`/sell?eventId=${concert.id}`);
+    await page.getByLabel('Numbered seats').check();
+    await page.getByLabel('Section', { exact: true }).fill('Block 101');
+    await page.getByLabel('Row (optional)').fill('B');
+    await page.getByLabel('Seats', { exact: true }).fill('7');
+    await page.getByLabel('Face value per ticket (USD)').fill('50');
+    await page.getByLabel('Price per ticket (USD)').fill('55');
+    await page.getByLabel('Instant').check();
+    const row = itemRow(page, 'Seat 7');
+    await visible(row);
+
+    // Checked before anything is sent: a file that is not a PDF, and a missing barcode.
+    await choosePdf(row, 'ticket.pdf', Buffer.from('GIF89a not a ticket'), 'application/pdf');
+    await page.getByRole('button', { name: 'List 1 ticket' }).click();
+    await visible(row.getByText('That file is not a PDF', { exact: false }));
+    await visible(row.getByText('Enter the barcode number printed on the ticket.'));
+    expect((await sellerListings(seller)).length).toBe(0);
+
+    // The real PDF, but the barcode someone else sells: the listing is made (pending), the upload refused (409).
+    await choosePdf(row, 'ticket-7.pdf', pdf);
+    await row.getByLabel('Barcode').fill(taken);
+    await page.getByRole('button', { name: 'List 1 ticket' }).click();
+    await visible(row.getByText('This barcode is already on sale or sold', { exact: false }));
+    await visible(page.getByRole('button', { name: 'Attach the remaining tickets' }));
+    const [pending] = await sellerListings(seller);
+    expect(pending).toMatchObject({ status: 'pending', delivery: 'instant' });
+    await screenshot(page, 'delivery-01-sell-duplicate-barcode');
+
+    await row.getByLabel('Barcode').fill(barcode);
+    await page.getByRole('button', { name: 'Attach the remaining tickets' }).click();
+    await page.waitForURL(/\/listings\?listed=/);
+    await visible(page.getByText('on sale now', { exact: false }));
+    const mine = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: concert.name }) });
+    expect(await mine.getByRole('list', { name: 'Tickets' }).getByRole('listitem').allTextContents()).toEqual(['7AvailableAttached']);
+    expect((await getListing(seller.context, pending!.id)).status).toBe('active');
+    await screenshot(page, 'delivery-02-listed-instant');
+
+    const buyer = await signedUp('buyer');
+    await buyer.page.goto(`/events/${concert.id}`);
+    const item = offer(buyer.page, 'Block 101 · Row B');
+    await visible(item.getByText('Instant download', { exact: false }));
+    await pressBuy(item, 1);
+    const orderId = await reachCheckout(buyer.page);
+    await payWithCard(buyer.page, '4242 4242 4242 4242');
+    await visible(buyer.page.getByText('Order complete'), 20_000);
+
+    const pass = ticketPass(buyer.page, 'Seat 7');
+    await visible(pass, 20_000);
+    await visible(pass.getByText('Block 101 · Row B'));
+    expect(await pass.getByTestId('ticket-barcode').textContent()).toBe(barcode);
+    const qr = await visible(pass.getByRole('img', { name: `QR code of ticket ${barcode}` }));
+    expect(await scanQrCode(buyer.page, qr)).toBe(barcode);
+    await screenshot(buyer.page, 'delivery-03-order-tickets');
+
+    const [download] = await Promise.all([buyer.page.waitForEvent('download'), pass.getByRole('link', { name: 'Download PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe('ticket-7.pdf');
+    const saved = await download.path();
+    expect(Buffer.compare(fs.readFileSync(saved), pdf)).toBe(0);
+
+    // At the door, on a phone 375 px wide: the ticket comes first, the code fits and still scans.
+    const phone = await newPerson(browser, platform.url, { mobile: true });
+    people.push(phone);
+    await phone.context.addCookies(await buyer.context.cookies());
+    await phone.page.setViewportSize({ width: 375, height: 812 });
+    await phone.page.goto(`/orders/${orderId}`);
+    const phoneQr = await visible(ticketPass(phone.page, 'Seat 7').getByRole('img', { name: `QR code of ticket ${barcode}` }));
+    expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    const box = (await phoneQr.boundingBox())!;
+    expect(box.width).toBeGreaterThanOrEqual(220);
+    expect(box.y + box.height).toBeLessThan(812 + 200);
+    expect(await scanQrCode(phone.page, phoneQr)).toBe(barcode);
+    await screenshot(phone.page, 'delivery-04-order-phone');
+  });
+
+  test('later: the buyer is told by when the ticket comes; the seller uploads it from My listings after the sale; the buyer’s page shows it arrive', async () => {
+    const seller = await signedUp('seller');
+    const listing = await createListing(seller.context, { eventId: concert.id, section: 'Stalls', row: 'K', seats: ['21'], price: 60, faceValue: 60, split: 'any' });
+    const buyer = await signedUp('buyer');
+    await buyer.page.goto(`/events/${concert.id}`);
+    const item = offer(buyer.page, 'Stalls · Row K');
+    await visible(item.getByText('Tickets sent before the event', { exact: false }));
+    await pressBuy(item, 1);
+    await reachCheckout(buyer.page);
+    await payWithCard(buyer.page, '4242 4242 4242 4242');
+    await visible(buyer.page.getByText('Order complete'), 20_000);
+
+    const deadline = new Date(Date.parse(concert.startsAt) - CUTOFF_HOURS * 3_600_000).toISOString();
+    const pending = await visible(buyer.page.getByTestId('delivery-pending').filter({ hasText: 'The seller delivers' }), 20_000);
+    expect(await pending.textContent()).toContain(`The seller delivers your ticket by ${formatLocalTime(deadline, concert.timeZone)}; if they don’t, you are refunded in full.`);
+    expect(await buyer.page.getByRole('list', { name: 'Tickets' }).count()).toBe(0);
+    await screenshot(buyer.page, 'delivery-05-order-awaiting');
+
+    // The seller: the sold seat to deliver, with its deadline and the time left; a barcode alone (a mobile ticket).
+    const barcode = uniqueBarcode('LATER');
+    await eventually('the sale to reach My listings', async () => {
+      await seller.page.goto('/listings');
+      return (await seller.page.getByText('To deliver: 1 sold ticket').count()) === 1;
+    });
+    const row = itemRow(seller.page, 'Seat 21');
+    const due = await visible(row.getByTestId('delivery-deadline').filter({ hasText: 'left' }));
+    expect(await due.textContent()).toMatch(/^Deliver by \w{3} \d{1,2} \w{3}, \d{2}:\d{2} — (\d+ days|\d+ hours) left$/);
+    await screenshot(seller.page, 'delivery-06-my-listings-to-deliver');
+    await row.getByLabel('Barcode').fill(barcode);
+    await row.getByRole('button', { name: 'Attach seat 21' }).click();
+    const mine = seller.page.getByRole('listitem').filter({ has: seller.page.getByRole('heading', { name: concert.name }) }).filter({ hasText: 'Stalls · Row K' });
+    await eventually('the ticket to read delivered', async () => (await mine.getByRole('list', { name: 'Tickets' }).getByRole('listitem').allTextContents()).join() === '21SoldDelivered');
+    expect(await seller.page.getByText('To deliver:', { exact: false }).count()).toBe(0);
+    expect((await getListing(seller.context, listing.id)).tickets[0]).toMatchObject({ delivered: true, hasItem: true, deliveryDeadline: null });
+    await screenshot(seller.page, 'delivery-07-my-listings-delivered');
+
+    // The buyer's open page notices by itself.
+    const pass = ticketPass(buyer.page, 'Seat 21');
+    await visible(pass, 30_000);
+    expect(await pass.getByTestId('ticket-barcode').textContent()).toBe(barcode);
+    expect(await scanQrCode(buyer.page, pass.getByRole('img', { name: `QR code of ticket ${barcode}` }))).toBe(barcode);
+    expect(await pass.getByRole('link', { name: 'Download PDF' }).count()).toBe(0);
+    await screenshot(buyer.page, 'delivery-08-order-delivered');
+  });
+});
+
+/** The seller's listings as the API has them (the sell page made them, or did not). */
+async function sellerListings(seller: Person): Promise<{ id: string; status: string; delivery: string }[]> {
+  const me = (await (await seller.context.request.get('/api/users/currentuser')).json()) as { currentUser: { id: string } };
+  const response = await seller.context.request.get(`/api/listings?sellerId=${me.currentUser.id}`);
+  return ((await response.json()) as { listings: { id: string; status: string; delivery: string }[] }).listings;
+}
