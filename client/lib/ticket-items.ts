@@ -26,12 +26,13 @@ export function barcodeProblem(barcode: string): string | undefined {
   if (trimmed.length < 4) return 'A barcode has at least 4 characters.';
   if (trimmed.length > 128) return 'A barcode has at most 128 characters.';
   if (!BARCODE.test(trimmed)) return 'Use only the letters, digits, dots, dashes and spaces printed under the barcode.';
+  if (trimmed.replace(/[\s-]/g, '').length < 4) return 'A barcode has at least 4 letters or digits.';
   return undefined;
 }
 
 /**
- * What the page can tell before uploading: the barcode's shape, the file's size and its first bytes (a PDF starts
- * with "%PDF-" within its first kilobyte). The service parses the document and decides.
+ * What the page can tell before uploading: the barcode's shape, the file's size and its ends (a PDF starts with
+ * "%PDF-" and ends with "%%EOF"). The service parses the whole document and decides.
  */
 export async function draftProblems(draft: ItemDraft): Promise<ItemProblems> {
   const problems: ItemProblems = {};
@@ -40,14 +41,14 @@ export async function draftProblems(draft: ItemDraft): Promise<ItemProblems> {
   if (draft.file) {
     if (draft.file.size === 0) problems.file = 'That file is empty.';
     else if (draft.file.size > MAX_PDF_BYTES) problems.file = `That file is ${megabytes(draft.file.size)}; a ticket PDF may be at most 2 MB.`;
-    else if (!(await startsLikePdf(draft.file))) problems.file = 'That file is not a PDF. Choose the ticket’s PDF, or leave it out and give the barcode alone.';
+    else if (!(await looksLikeWholePdf(draft.file))) problems.file = 'That file is not a PDF (or not all of one). Choose the ticket’s PDF, or remove it and give the barcode alone.';
   }
   return problems;
 }
 
-async function startsLikePdf(file: File): Promise<boolean> {
-  const head = new TextDecoder('latin1').decode(await file.slice(0, 1024).arrayBuffer());
-  return head.includes('%PDF-');
+async function looksLikeWholePdf(file: File): Promise<boolean> {
+  const text = async (blob: Blob) => new TextDecoder('latin1').decode(await blob.arrayBuffer());
+  return (await text(file.slice(0, 5))) === '%PDF-' && (await text(file.slice(Math.max(0, file.size - 1024)))).includes('%%EOF');
 }
 
 export function megabytes(bytes: number): string {
