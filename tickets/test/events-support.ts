@@ -20,6 +20,8 @@ export interface TicketsWithBus {
   restartOrdersConsumer(): Promise<void>;
   /** Every listing.changed the relay published to this namespace's LISTINGS stream. */
   published: EventCollector;
+  /** Every delivery.* the relay published to this namespace's DELIVERIES stream. */
+  deliveries: EventCollector;
   /** Resolves once the 'tickets' consumer committed this event (its inbox row is written in the handler's transaction). */
   applied(eventId: string): Promise<unknown>;
   /** Publishes as another service would and waits until tickets applied it. */
@@ -42,6 +44,7 @@ export async function startTicketsWithBus(): Promise<TicketsWithBus> {
   const startOrders = () =>
     startConsumers([ordersConsumer(DELIVERY_RULES)], { service: 'tickets', bus: harness.bus, pool: harness.db.pool, logger: quietLogger, backoffMs: [100, 200] });
   const published = await collectEvents(harness.bus, 'LISTINGS');
+  const deliveries = await collectEvents(harness.bus, 'DELIVERIES');
   const applied = (eventId: string) =>
     waitFor(async () => (await harness.db.pool.query('SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', ['tickets', eventId])).rowCount === 1, {
       description: `event ${eventId} to be applied`,
@@ -56,6 +59,7 @@ export async function startTicketsWithBus(): Promise<TicketsWithBus> {
       started.orders = await startOrders();
     },
     published,
+    deliveries,
     applied,
     deliver: async (...args) => {
       const eventId = await publishTestEvent(...args);
@@ -64,6 +68,7 @@ export async function startTicketsWithBus(): Promise<TicketsWithBus> {
     },
     stop: async () => {
       await published.stop();
+      await deliveries.stop();
       await started.orders.stop();
       await harness.stop();
     },

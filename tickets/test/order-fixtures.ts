@@ -9,10 +9,11 @@ import type { ListingBody } from './support';
 export function orderCreated(
   listing: Pick<ListingBody, 'id' | 'eventId' | 'sellerId' | 'price'>,
   tickets: Array<{ id: string; seat: string | null }>,
-  opts: { orderId?: string; expiresInSeconds?: number } = {},
+  opts: { orderId?: string; expiresInSeconds?: number; buyerId?: string } = {},
 ): OrderCreatedEvent {
   return orderCreatedPayload({
     ...(opts.orderId && { id: opts.orderId }),
+    ...(opts.buyerId && { userId: opts.buyerId }),
     listingId: listing.id,
     eventId: listing.eventId,
     sellerId: listing.sellerId,
