@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { collectEvents, type CollectedEvent } from '@ticketing/common/testing';
-import { eventSchemas, streamOf, Streams, type Bus, type EventSubject, type SplitRule, type StreamKey } from '@ticketing/common';
+import { eventSchemas, streamOf, Streams, type Bus, type DeliveryMethod, type EventSubject, type SplitRule, type StreamKey } from '@ticketing/common';
 
 // Everything the audit looks at, read straight from each service's database and from JetStream once the platform is
 // quiet. No service API is asked: the audit must see what is stored, not what a service says.
@@ -30,18 +30,35 @@ export type DatabaseService = 'tickets' | 'orders' | 'payments' | 'catalog';
 export interface ListingRow {
   id: string;
   eventId: string;
+  sellerId: string;
   version: number;
   status: string;
   priceCents: number;
   split: SplitRule;
+  delivery: DeliveryMethod;
 }
 
 export interface AuditData {
   tickets: BusTables & {
     listings: ListingRow[];
-    tickets: { id: string; listingId: string; seat: string | null; position: number; status: string; orderId: string | null }[];
+    tickets: {
+      id: string;
+      listingId: string;
+      seat: string | null;
+      position: number;
+      status: string;
+      orderId: string | null;
+      hasItem: boolean;
+      /** The barcode's keyed fingerprint, hex (null without an item). */
+      fingerprint: string | null;
+      deliveredAt: Date | null;
+    }[];
     knownOrders: { orderId: string; listingId: string; ticketIds: string[]; state: string; updatedAt: Date }[];
     catalogEvents: { id: string; version: number }[];
+    /** Sealed items (ticket_items), without their ciphertext. */
+    items: { ticketId: string; hasPdf: boolean; keyId: string }[];
+    deliveries: { orderId: string; listingId: string; ticketIds: string[]; deadline: Date; status: string; deliveredAt: Date | null; missedAt: Date | null }[];
+    fraudSignals: { kind: string; userId: string; ticketId: string }[];
   };
   orders: BusTables & {
     orders: {
@@ -57,10 +74,13 @@ export interface AuditData {
       version: number;
       paymentId: string | null;
       cancelReason: string | null;
+      deliveryStatus: string;
+      deliveryDeadline: Date | null;
+      deliveredAt: Date | null;
     }[];
     orderTickets: { orderId: string; ticketId: string; seat: string | null; position: number; active: boolean }[];
     listings: ListingRow[];
-    listingTickets: { id: string; listingId: string }[];
+    listingTickets: { id: string; listingId: string; retired: boolean }[];
     catalogEvents: { id: string; version: number }[];
   };
   payments: BusTables & {
@@ -70,6 +90,7 @@ export interface AuditData {
     refunds: { paymentId: string; status: string; providerRefundId: string | null }[];
     charges: { id: string; idempotencyKey: string; amountCents: number; status: string }[];
     gatewayRefunds: { paymentIntentId: string; amountCents: number }[];
+    payouts: { orderId: string; sellerId: string; amountCents: number; feeCents: number; status: string }[];
   };
   catalog: BusTables & {
     events: { id: string; version: number }[];
@@ -127,6 +148,7 @@ export const DURABLES: { stream: StreamKey; name: string; subjects: EventSubject
   { stream: 'EVENTS', name: 'orders', subjects: ['event.scheduled', 'event.updated', 'event.cancelled'] },
   { stream: 'EXPIRATION', name: 'orders', subjects: ['expiration.completed'] },
   { stream: 'PAYMENTS', name: 'orders', subjects: ['payment.created'] },
+  { stream: 'DELIVERIES', name: 'orders', subjects: ['delivery.scheduled', 'delivery.completed', 'delivery.missed'] },
   { stream: 'ORDERS', name: 'expiration', subjects: ['order.created', 'order.cancelled', 'order.completed'] },
   { stream: 'ORDERS', name: 'payments', subjects: ['order.created', 'order.cancelled', 'order.completed', 'order.payment_rejected'] },
   { stream: 'LISTINGS', name: 'catalog', subjects: ['listing.changed'] },
@@ -177,7 +199,7 @@ async function readStream(bus: Bus, stream: StreamKey): Promise<{ messages: numb
   }
 }
 
-const LISTING_COLUMNS = `id, event_id AS "eventId", version, status, price_cents AS "priceCents", split`;
+const LISTING_COLUMNS = `id, event_id AS "eventId", seller_id AS "sellerId", version, status, price_cents AS "priceCents", split, delivery`;
 
 export async function loadAuditData(dbUrl: (service: DatabaseService) => string, bus: Bus, pendingTimers: () => Promise<number>): Promise<AuditData> {
   const tickets = await withClient(dbUrl('tickets'), async (c) => ({
@@ -185,13 +207,21 @@ export async function loadAuditData(dbUrl: (service: DatabaseService) => string,
     listings: await query<ListingRow>(c, `SELECT ${LISTING_COLUMNS} FROM listings`),
     tickets: await query<AuditData['tickets']['tickets'][number]>(
       c,
-      'SELECT id, listing_id AS "listingId", seat, position, status, order_id AS "orderId" FROM tickets ORDER BY listing_id, position',
+      `SELECT id, listing_id AS "listingId", seat, position, status, order_id AS "orderId", has_item AS "hasItem",
+              encode(item_fingerprint, 'hex') AS fingerprint, delivered_at AS "deliveredAt" FROM tickets ORDER BY listing_id, position`,
     ),
     knownOrders: await query<AuditData['tickets']['knownOrders'][number]>(
       c,
       'SELECT order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", state, updated_at AS "updatedAt" FROM known_orders',
     ),
     catalogEvents: await query<{ id: string; version: number }>(c, 'SELECT id, version FROM catalog_events'),
+    items: await query<AuditData['tickets']['items'][number]>(c, 'SELECT ticket_id AS "ticketId", has_pdf AS "hasPdf", key_id AS "keyId" FROM ticket_items'),
+    deliveries: await query<AuditData['tickets']['deliveries'][number]>(
+      c,
+      `SELECT order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", deadline, status, delivered_at AS "deliveredAt",
+              missed_at AS "missedAt" FROM deliveries`,
+    ),
+    fraudSignals: await query<AuditData['tickets']['fraudSignals'][number]>(c, 'SELECT kind, user_id AS "userId", ticket_id AS "ticketId" FROM fraud_signals'),
   }));
   const orders = await withClient(dbUrl('orders'), async (c) => ({
     ...(await busTables(c)),
@@ -199,14 +229,15 @@ export async function loadAuditData(dbUrl: (service: DatabaseService) => string,
       c,
       `SELECT id, listing_id AS "listingId", status, expires_at AS "expiresAt", quantity, unit_price_cents AS "unitPriceCents",
               buyer_fee_cents AS "buyerFeeCents", seller_fee_cents AS "sellerFeeCents", total_cents AS "totalCents", version,
-              payment_id AS "paymentId", cancel_reason AS "cancelReason" FROM orders`,
+              payment_id AS "paymentId", cancel_reason AS "cancelReason", delivery_status AS "deliveryStatus",
+              delivery_deadline AS "deliveryDeadline", delivered_at AS "deliveredAt" FROM orders`,
     ),
     orderTickets: await query<AuditData['orders']['orderTickets'][number]>(
       c,
       'SELECT order_id AS "orderId", ticket_id AS "ticketId", seat, position, active FROM order_tickets ORDER BY order_id, position',
     ),
     listings: await query<ListingRow>(c, `SELECT ${LISTING_COLUMNS} FROM listings`),
-    listingTickets: await query<AuditData['orders']['listingTickets'][number]>(c, 'SELECT id, listing_id AS "listingId" FROM listing_tickets'),
+    listingTickets: await query<AuditData['orders']['listingTickets'][number]>(c, 'SELECT id, listing_id AS "listingId", retired FROM listing_tickets'),
     catalogEvents: await query<{ id: string; version: number }>(c, 'SELECT id, version FROM catalog_events'),
   }));
   const payments = await withClient(dbUrl('payments'), async (c) => ({
@@ -231,6 +262,10 @@ export async function loadAuditData(dbUrl: (service: DatabaseService) => string,
     gatewayRefunds: await query<AuditData['payments']['gatewayRefunds'][number]>(
       c,
       'SELECT payment_intent_id AS "paymentIntentId", amount_cents AS "amountCents" FROM test_gateway_refunds',
+    ),
+    payouts: await query<AuditData['payments']['payouts'][number]>(
+      c,
+      'SELECT order_id AS "orderId", seller_id AS "sellerId", amount_cents AS "amountCents", fee_cents AS "feeCents", status FROM payouts',
     ),
   }));
   const catalog = await withClient(dbUrl('catalog'), async (c) => ({

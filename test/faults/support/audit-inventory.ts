@@ -42,6 +42,8 @@ export function inventoryAudit(data: AuditData, f: Findings, figures: Record<str
     const held = ticketsByOrder.get(o.id) ?? [];
     if (held.length && held.length !== o.quantity) f.add('order partly held in tickets db (all or nothing)', `${o.id} (${o.status}): ${held.length} of ${o.quantity} tickets`);
     if (!ACTIVE.has(o.status)) {
+      // A not-delivered order's tickets are withdrawn (audit-delivery.ts), whether or not they still name it.
+      if (o.cancelReason === 'not_delivered' && held.every((t) => t.status === 'withdrawn')) continue;
       if (held.length) f.add('ended order still holds tickets (tickets db)', `${o.id} (${o.status}${o.cancelReason ? `:${o.cancelReason}` : ''}): ${held.map((t) => t.id).join(', ')}`);
       continue;
     }
@@ -51,12 +53,17 @@ export function inventoryAudit(data: AuditData, f: Findings, figures: Record<str
     if (!agree) f.add('ticket state disagrees with orders', `${o.id} (${o.status}): tickets db ${held.map((t) => `${t.id.slice(0, 8)}/${t.status}`).join(', ') || 'none'}, orders ${[...ids].map((id) => id.slice(0, 8)).join(', ')}`);
   }
   const ticketsListings = new Map(data.tickets.listings.map((l) => [l.id, l]));
+  // Tickets of orders cancelled because their seller never delivered: withdrawn for good.
+  const undelivered = new Map<string, string>();
+  for (const o of data.orders.orders) if (o.cancelReason === 'not_delivered') for (const r of rowsByOrder.get(o.id) ?? []) undelivered.set(r.ticketId, o.id);
   for (const t of data.tickets.tickets) {
     if (t.orderId && !orders.has(t.orderId)) f.add('ticket held by an order orders does not have', `${t.id}: ${t.orderId}`);
     if (activeOrderOf.has(t.id)) continue;
     const withdrawn = ticketsListings.get(t.listingId)?.status === 'withdrawn';
-    const want = withdrawn ? 'withdrawn' : 'available';
-    if (t.status !== want || t.orderId) f.add('free ticket in the wrong state (tickets db)', `${t.id}: ${t.status}/${t.orderId ?? '-'}, want ${want} (listing ${withdrawn ? 'withdrawn' : 'not withdrawn'})`);
+    const retiredBy = undelivered.get(t.id);
+    const want = withdrawn || retiredBy ? 'withdrawn' : 'available';
+    if (t.status !== want || (t.orderId && t.orderId !== retiredBy))
+      f.add('free ticket in the wrong state (tickets db)', `${t.id}: ${t.status}/${t.orderId ?? '-'}, want ${want} (listing ${withdrawn ? 'withdrawn' : 'not withdrawn'}${retiredBy ? `, not delivered in ${retiredBy}` : ''})`);
   }
   const soldBy = new Map<string, string>();
   for (const k of data.tickets.knownOrders.filter((k) => k.state === 'completed')) {
@@ -66,10 +73,13 @@ export function inventoryAudit(data: AuditData, f: Findings, figures: Record<str
       soldBy.set(id, k.orderId);
     }
   }
+  // A listing is pending while it is instant and a ticket lacks its item, then active while something is available or
+  // held, then sold.
   for (const [listingId, tickets] of groupBy(data.tickets.tickets, (t) => t.listingId)) {
     const listing = ticketsListings.get(listingId);
     if (!listing || listing.status === 'withdrawn') continue;
-    const want = tickets.some((t) => t.status === 'available' || t.status === 'held') ? 'active' : 'sold';
+    const waiting = listing.delivery === 'instant' && tickets.some((t) => !t.hasItem);
+    const want = waiting ? 'pending' : tickets.some((t) => t.status === 'available' || t.status === 'held') ? 'active' : 'sold';
     if (listing.status !== want) f.add('listing status disagrees with its tickets', `${listingId}: ${listing.status}, tickets ${JSON.stringify(countBy(tickets, (t) => t.status))}`);
   }
 
@@ -94,7 +104,7 @@ function remainderAudit(data: AuditData, activeOrderOf: Map<string, string>, f: 
   const splitOf = new Map(data.orders.listings.map((l) => [l.id, l.split]));
   for (const listing of data.orders.listings) {
     if (listing.status !== 'active') continue;
-    const free = (ticketsOf.get(listing.id) ?? []).filter((t) => !activeOrderOf.has(t.id)).length;
+    const free = (ticketsOf.get(listing.id) ?? []).filter((t) => !activeOrderOf.has(t.id) && !t.retired).length;
     if (free > 0 && buyableQuantities(listing.split, free).length === 0) f.add('listing remainder breaks its split rule (orders)', `${listing.id} (${listing.split}): ${free} free`);
   }
   for (const o of data.orders.orders) {

@@ -1,12 +1,14 @@
-import type { StreamKey } from '@ticketing/common';
+import { streamOf, type StreamKey } from '@ticketing/common';
 import { DURABLES, type AuditData, type DatabaseService, type OutboxRow } from './audit-data';
+import { deliveryAudit, payoutsAudit } from './audit-delivery';
 import { inventoryAudit } from './audit-inventory';
 import { holdsAudit, paymentsAudit } from './audit-payments';
 import { countBy, Findings, groupBy, str, type Violation } from './findings';
 
 // The audit: docs/design.md invariants 1–6 checked on what every database and stream holds once the platform is quiet.
 // Each broken rule is a violation with a few examples; the figures say what was checked. Events and replicas here;
-// tickets, holds and order money in audit-inventory.ts; payments and hold timing in audit-payments.ts.
+// tickets, holds and order money in audit-inventory.ts; payments and hold timing in audit-payments.ts; delivery, barcodes
+// and payouts in audit-delivery.ts.
 
 export type { Violation };
 
@@ -16,7 +18,7 @@ export interface AuditReport {
 }
 
 /** The service whose outbox feeds each stream; expiration publishes straight from its timers (no database). */
-const PUBLISHER: Partial<Record<StreamKey, DatabaseService>> = { LISTINGS: 'tickets', ORDERS: 'orders', PAYMENTS: 'payments', EVENTS: 'catalog' };
+const PUBLISHER: Partial<Record<StreamKey, DatabaseService>> = { LISTINGS: 'tickets', DELIVERIES: 'tickets', ORDERS: 'orders', PAYMENTS: 'payments', EVENTS: 'catalog' };
 const WITHOUT_OUTBOX = new Set<StreamKey>(['EXPIRATION']);
 const KNOWN_STATE: Record<string, string> = { created: 'created', 'awaiting:payment': 'created', cancelled: 'cancelled', complete: 'completed' };
 const DATABASE_SERVICES: DatabaseService[] = ['tickets', 'orders', 'payments', 'catalog'];
@@ -29,6 +31,8 @@ export function audit(data: AuditData, now = new Date()): AuditReport {
   inventoryAudit(data, f, figures);
   paymentsAudit(data, f, figures);
   holdsAudit(data, f, figures, now);
+  deliveryAudit(data, f, figures, now);
+  payoutsAudit(data, f, figures);
   return { violations: f.list(), figures };
 }
 
@@ -48,8 +52,10 @@ function eventsAudit(data: AuditData, f: Findings, figures: Record<string, unkno
       continue;
     }
     if (events.length !== ids.size) f.add('event stored twice in its stream', `${stream}: ${events.length} messages, ${ids.size} ids`);
-    const outboxIds = new Set(outboxes[publisher].map((r) => r.eventId));
-    for (const row of outboxes[publisher]) if (!ids.has(row.eventId)) f.add('outbox event missing from its stream', `${stream}: ${row.subject} ${row.eventId}`);
+    // A service may publish to several streams (tickets: LISTINGS and DELIVERIES): its rows for this one.
+    const rows = outboxes[publisher].filter((r) => streamOf(r.subject) === stream);
+    const outboxIds = new Set(rows.map((r) => r.eventId));
+    for (const row of rows) if (!ids.has(row.eventId)) f.add('outbox event missing from its stream', `${stream}: ${row.subject} ${row.eventId}`);
     for (const e of events) if (!outboxIds.has(e.eventId)) f.add('stream event without an outbox row', `${stream}: ${e.subject} ${e.eventId}`);
   }
 
@@ -75,14 +81,18 @@ function eventsAudit(data: AuditData, f: Findings, figures: Record<string, unkno
   }
   if (data.pendingTimers) f.add('expiration timers still pending', `${data.pendingTimers} jobs`);
 
-  // Each order published its life exactly once: one order.created, one terminal event iff it ended, at its version.
+  // Each order published its life exactly once: one order.created, one terminal event iff it ended, at its version; an
+  // order cancelled because its seller never delivered completed first (order.completed, then order.cancelled).
   const byOrder = groupBy(data.orders.outbox, (row) => str(row.subject === 'order.payment_rejected' ? row.payload.orderId : row.payload.id));
   for (const o of data.orders.orders) {
     const rows = byOrder.get(o.id) ?? [];
     const created = rows.filter((r) => r.subject === 'order.created').length;
-    const terminal = rows.filter((r) => r.subject === 'order.cancelled' || r.subject === 'order.completed');
+    const notDelivered = o.cancelReason === 'not_delivered';
+    const completions = rows.filter((r) => r.subject === 'order.completed').length;
+    const terminal = rows.filter((r) => r.subject === 'order.cancelled' || (r.subject === 'order.completed' && !notDelivered));
     const ended = o.status === 'cancelled' || o.status === 'complete';
     if (created !== 1) f.add('order.created not published exactly once', `${o.id}: ${created}`);
+    if (notDelivered && completions !== 1) f.add('order cancelled as not delivered without completing once', `${o.id}: ${completions} order.completed`);
     if (terminal.length !== (ended ? 1 : 0)) f.add('order end not published exactly once', `${o.id} (${o.status}): ${terminal.map((t) => t.subject).join(', ') || 'none'}`);
     else if (ended && Number(terminal[0]!.payload.version) !== o.version) f.add('order end published at another version', `${o.id}: v${o.version}, event v${str(terminal[0]!.payload.version)}`);
   }
@@ -111,7 +121,7 @@ function replicasAudit(data: AuditData, f: Findings): void {
   for (const l of data.tickets.listings) {
     const r = ordersListings.get(l.id);
     if (!r) f.add('replica diverged: orders lacks a listing', l.id);
-    else if (r.version !== l.version || r.priceCents !== l.priceCents || r.status !== l.status || r.split !== l.split || r.eventId !== l.eventId)
+    else if (r.version !== l.version || r.priceCents !== l.priceCents || r.status !== l.status || r.split !== l.split || r.eventId !== l.eventId || r.delivery !== l.delivery)
       f.add('replica diverged: orders has another listing version', `${l.id}: tickets v${l.version} ${l.status} ${l.priceCents}c, orders v${r.version} ${r.status} ${r.priceCents}c`);
   }
   const replicaTickets = new Map(data.orders.listingTickets.map((t) => [t.id, t]));

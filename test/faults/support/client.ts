@@ -46,7 +46,8 @@ export class ApiClient {
     return [...this.counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  async call(service: BackendService, method: string, route: string, pathname: string, opts: { user?: User; body?: unknown } = {}): Promise<Answer | undefined> {
+  /** `body` is sent as JSON, `form` as multipart/form-data (a file upload). */
+  async call(service: BackendService, method: string, route: string, pathname: string, opts: { user?: User; body?: unknown; form?: () => FormData } = {}): Promise<Answer | undefined> {
     let replica: Replica | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       replica = this.platform.pick(service, replica);
@@ -58,7 +59,8 @@ export class ApiClient {
         const res = await fetch(`${replica.url}${pathname}`, {
           method,
           headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...(opts.user ? { cookie: opts.user.cookie } : {}) },
-          body: opts.body ? JSON.stringify(opts.body) : undefined,
+          // A form is built anew for each attempt: a body stream is spent once sent.
+          body: opts.form ? opts.form() : opts.body ? JSON.stringify(opts.body) : undefined,
           signal: AbortSignal.timeout(10_000),
         });
         const text = await res.text();

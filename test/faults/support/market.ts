@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maxPriceCents, type SplitRule } from '@ticketing/common';
+import { maxPriceCents, type DeliveryMethod, type SplitRule } from '@ticketing/common';
 import { refusedField, type ApiClient, type User } from './client';
 
 // The marketplace the workload trades in: an admin (named by auth's ADMIN_EMAILS) schedules a few events through
@@ -19,8 +19,13 @@ export interface Listing {
   quantity: number;
   split: SplitRule;
   faceValueCents: number;
+  delivery: DeliveryMethod;
+  /** Its tickets, as the seller's listing page shows them (ids to attach items to). */
+  tickets: { id: string; seat: string | null }[];
   /** Sold out or withdrawn: nothing will be on sale again. */
   closed: boolean;
+  /** Withdrawn by its seller (its tickets' barcodes may leave the set of barcodes on sale). */
+  withdrawn: boolean;
 }
 
 const randomInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
@@ -35,15 +40,19 @@ export async function signUp(api: ApiClient, email = `faults-${randomUUID().slic
   return { id: body.id, cookie, roles: body.roles ?? [] };
 }
 
-/** Schedules `count` events a month ahead as the admin; resolves with their ids (retrying through replica kills). */
-export async function scheduleEvents(api: ApiClient, count: number): Promise<string[]> {
+/**
+ * Schedules `count` events a month ahead as the admin, then one event starting at each of `soon` (deadlines of `later`
+ * delivery that fall inside the run); resolves with their ids in that order (retrying through replica kills).
+ */
+export async function scheduleEvents(api: ApiClient, count: number, soon: Date[] = []): Promise<string[]> {
   let admin: Awaited<ReturnType<typeof signUp>>;
   for (let attempt = 0; attempt < 10 && !admin; attempt++) admin = await signUp(api, FAULTS_ADMIN_EMAIL);
   if (!admin) throw new Error(`the workload could not sign up its admin ${FAULTS_ADMIN_EMAIL}; is auth up?`);
   if (!admin.roles.includes('admin')) throw new Error(`${FAULTS_ADMIN_EMAIL} is not an admin: auth's ADMIN_EMAILS must name it`);
   const ids: string[] = [];
-  for (let i = 0; ids.length < count && i < count * 5; i++) {
-    const startsAt = new Date(Date.now() + (30 + ids.length) * 86_400_000).toISOString();
+  const total = count + soon.length;
+  for (let i = 0; ids.length < total && i < total * 5; i++) {
+    const startsAt = (ids.length < count ? new Date(Date.now() + (30 + ids.length) * 86_400_000) : soon[ids.length - count]!).toISOString();
     const body = {
       name: `Faults night ${ids.length + 1} ${randomUUID().slice(0, 4)}`,
       category: 'concert',
@@ -55,18 +64,18 @@ export async function scheduleEvents(api: ApiClient, count: number): Promise<str
     if (res?.status === 201) ids.push((res.body as { id: string }).id);
     else if (res?.status === 400) throw new Error(`POST /api/events refused the workload's event: ${JSON.stringify(res.body)}`);
   }
-  if (ids.length < count) throw new Error(`the workload scheduled ${ids.length} of ${count} events; is catalog up?`);
+  if (ids.length < total) throw new Error(`the workload scheduled ${ids.length} of ${total} events; is catalog up?`);
   return ids;
 }
 
-/** A listing body: 1–8 tickets (seats 60 % of the time, else general admission), any split rule, a price under the cap. */
-export function listingBody(eventId: string): { body: Record<string, unknown>; quantity: number; split: SplitRule; faceValueCents: number } {
-  const split = pick(SPLITS);
-  let quantity = randomInt(1, 8);
+/** A listing body (`single`: one general-admission ticket): 1–8 tickets (seats 60 % of the time, else general admission), any split rule, a price under the cap. */
+export function listingBody(eventId: string, delivery: DeliveryMethod, single = false): { body: Record<string, unknown>; quantity: number; split: SplitRule; faceValueCents: number } {
+  const split = single ? 'any' : pick(SPLITS);
+  let quantity = single ? 1 : randomInt(1, 8);
   if (split === 'even' && quantity % 2) quantity = quantity === 8 ? 8 : quantity + 1; // an odd pair listing is refused
   const faceValueCents = randomInt(2_000, 20_000);
   const priceCents = randomPriceCents(faceValueCents);
-  const seated = Math.random() < 0.6;
+  const seated = !single && Math.random() < 0.6;
   const first = randomInt(1, 30);
   const body = {
     eventId,
@@ -75,6 +84,7 @@ export function listingBody(eventId: string): { body: Record<string, unknown>; q
     price: priceCents / 100,
     faceValue: faceValueCents / 100,
     split,
+    delivery,
   };
   return { body, quantity, split, faceValueCents };
 }
@@ -89,12 +99,16 @@ export function randomPriceCents(faceValueCents: number): number {
  * POST /api/listings; an event scheduled moments ago reaches tickets' replica of the catalogue through event.scheduled,
  * and until then tickets refuses it (400 field eventId), so that one refusal is retried for up to `waitMs`.
  */
-export async function createListing(api: ApiClient, seller: User, eventId: string, waitMs: number): Promise<Listing | undefined> {
-  const { body, quantity, split, faceValueCents } = listingBody(eventId);
+export async function createListing(api: ApiClient, seller: User, eventId: string, waitMs: number, delivery: DeliveryMethod, single = false): Promise<Listing | undefined> {
+  const { body, quantity, split, faceValueCents } = listingBody(eventId, delivery, single);
   const deadline = Date.now() + waitMs;
   for (;;) {
     const res = await api.call('tickets', 'POST', '/api/listings', '/api/listings', { user: seller, body });
-    if (res?.status === 201) return { id: (res.body as { id: string }).id, eventId, seller, quantity, split, faceValueCents, closed: false };
+    if (res?.status === 201) {
+      const created = res.body as { id: string; tickets: { id: string; seat: string | null }[] };
+      const tickets = created.tickets.map((t) => ({ id: t.id, seat: t.seat }));
+      return { id: created.id, eventId, seller, quantity, split, faceValueCents, delivery, tickets, closed: false, withdrawn: false };
+    }
     if (!(res?.status === 400 && refusedField(res) === 'eventId') || Date.now() > deadline) return undefined;
     await sleep(250);
   }

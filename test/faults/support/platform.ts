@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ interface ServiceDefinition {
   name: BackendService;
   dir: string;
   entry: string;
-  needs: ('db' | 'nats' | 'redis' | 'jwt-private')[];
+  needs: ('db' | 'nats' | 'redis' | 'jwt-private' | 'item-keys')[];
   health: string;
 }
 
@@ -176,6 +176,8 @@ export class ReplicaPlatform {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
+  /** This run's keys of ticket items (tickets: ITEM_ENCRYPTION_KEYS, ITEM_FINGERPRINT_KEY), as npm start's .keys/ would give. */
+  readonly itemKeys = { encryptionKeys: `faults1:${randomBytes(32).toString('base64')}`, fingerprintKey: randomBytes(32).toString('base64') };
 
   private monitor: NodeJS.Timeout | undefined;
 
@@ -215,6 +217,10 @@ export class ReplicaPlatform {
     env.PORT = String(port);
     env.JWT_PUBLIC_KEY = this.keys.publicKey;
     if (service.needs.includes('jwt-private')) env.JWT_PRIVATE_KEY = this.keys.privateKey;
+    if (service.needs.includes('item-keys')) {
+      env.ITEM_ENCRYPTION_KEYS = this.itemKeys.encryptionKeys;
+      env.ITEM_FINGERPRINT_KEY = this.itemKeys.fingerprintKey;
+    }
     if (service.needs.includes('db')) env.DATABASE_URL = endpoints.databaseUrl(service.name);
     if (service.needs.includes('nats')) env.NATS_URL = endpoints.natsUrl;
     if (service.needs.includes('redis')) env.REDIS_URL = endpoints.redisUrl;

@@ -12,13 +12,28 @@ export interface Profile {
   quietTimeoutMs: number;
   /** Test-only bug switched on in every service (common's consumer): TICKETING_FAULT_INJECTION. */
   faultInjection?: 'ack-before-commit';
+  delivery: DeliveryPlan;
 }
 
+/**
+ * Delivery in the run. DELIVERY_CUTOFF_HOURS is `cutoffSeconds` for every service: the workload's usual events start a
+ * month ahead, so their deadlines stay far beyond the run; one more event (whose sellers never deliver) starts
+ * `noShowDeadlineAfterMs` + the cutoff after it is scheduled, so its deadline passes while the faults go on.
+ */
+export interface DeliveryPlan {
+  cutoffSeconds: number;
+  noShowDeadlineAfterMs: number;
+  /** Share of listings sold `instant`. */
+  instantShare: number;
+}
+
+const DELIVERY: DeliveryPlan = { cutoffSeconds: 30, noShowDeadlineAfterMs: 30_000, instantShare: 0.4 };
+
 /** A soak: every infrastructure fault in turn, one per round, while replicas are killed and restarted throughout. */
-function soak(p: Omit<Profile, 'faults' | 'faultInjection'> & Omit<FaultPlan, 'infraFaults'>): Profile {
-  const { rounds, roundMs, killsPerRound, natsOutageMs, replicaDowntimeMs, ...run } = p;
+function soak(p: Omit<Profile, 'faults' | 'faultInjection' | 'delivery'> & Omit<FaultPlan, 'infraFaults'> & { delivery?: DeliveryPlan }): Profile {
+  const { rounds, roundMs, killsPerRound, natsOutageMs, replicaDowntimeMs, delivery = DELIVERY, ...run } = p;
   const infraFaults: InfraFault[] = ['nats-outage', 'postgres-restart', 'redis-flushall'];
-  return { ...run, faults: { rounds, roundMs, killsPerRound, infraFaults, natsOutageMs, replicaDowntimeMs } };
+  return { ...run, delivery, faults: { rounds, roundMs, killsPerRound, infraFaults, natsOutageMs, replicaDowntimeMs } };
 }
 
 /** In `npm test`: 2 replicas of everything, 3 rounds (one of each infrastructure fault), ~1 minute of faults. */
@@ -31,6 +46,7 @@ export const SHORT = soak({
 export const LONG = soak({
   name: 'long', replicas: 3, holdSeconds: 5, concurrency: 6, initialUsers: 20, quietTimeoutMs: 180_000,
   rounds: 12, roundMs: 40_000, killsPerRound: 4, natsOutageMs: 25_000, replicaDowntimeMs: [300, 5000],
+  delivery: { ...DELIVERY, noShowDeadlineAfterMs: 90_000 },
 });
 
 /**
@@ -54,6 +70,9 @@ export const INJECTED_BUG: Profile = {
   // Lost events can leave holds that never end, so quiet may never come: do not wait long for it.
   quietTimeoutMs: 20_000,
   faultInjection: 'ack-before-commit',
+  // The no-show deadline passes in the middle of its faults: delivery.missed, the refund and the payout's cancellation
+  // are there to be lost too.
+  delivery: { ...DELIVERY, noShowDeadlineAfterMs: 12_000 },
 };
 
 export function profileFromEnv(env = process.env): Profile {

@@ -4,7 +4,8 @@ import type { ReplicaPlatform } from './platform';
 
 // "Quiet": the faults are over and the platform has settled by itself. Every replica answers ready, every outbox is
 // sent, every durable consumer has nothing pending and nothing unacked, no hold is still open, no payment attempt or
-// refund is pending, and no expiration timer is waiting; twice in a row, a second apart.
+// refund is pending, no expiration timer is waiting, and no delivery is pending past its deadline; twice in a row, a
+// second apart.
 
 export interface QuietState {
   replicasReady: boolean;
@@ -14,6 +15,10 @@ export interface QuietState {
   pendingAttempts: number;
   pendingRefunds: number;
   pendingTimers: number;
+  /** Deliveries still pending past their deadline (tickets' sweeper has not claimed them yet). */
+  overdueDeliveries: number;
+  /** Complete orders whose delivery is pending past its deadline (orders has not heard of the miss yet). */
+  overdueOrders: number;
 }
 
 export interface QuietResult {
@@ -23,7 +28,7 @@ export interface QuietResult {
 }
 
 function isQuiet(s: QuietState): boolean {
-  return s.replicasReady && !s.unsentOutbox && !s.consumersBusy.length && !s.openHolds && !s.pendingAttempts && !s.pendingRefunds && !s.pendingTimers;
+  return s.replicasReady && !s.unsentOutbox && !s.consumersBusy.length && !s.openHolds && !s.pendingAttempts && !s.pendingRefunds && !s.pendingTimers && !s.overdueDeliveries && !s.overdueOrders;
 }
 
 async function count(url: string, sql: string): Promise<number> {
@@ -41,6 +46,11 @@ export async function quietState(deps: QuietDeps): Promise<QuietState> {
     pendingAttempts: await count(deps.dbUrl('payments'), "SELECT count(*) AS n FROM payment_attempts WHERE status = 'pending'"),
     pendingRefunds: await count(deps.dbUrl('payments'), "SELECT count(*) AS n FROM refunds WHERE status = 'pending'"),
     pendingTimers: await deps.pendingTimers(),
+    overdueDeliveries: await count(deps.dbUrl('tickets'), "SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND deadline <= now()"),
+    overdueOrders: await count(
+      deps.dbUrl('orders'),
+      "SELECT count(*) AS n FROM orders WHERE status = 'complete' AND delivery_status = 'pending' AND delivery_deadline <= now()",
+    ),
   };
 }
 

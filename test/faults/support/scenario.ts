@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectBus, createLogger, type Bus } from '@ticketing/common';
-import { loadAuditData } from './audit-data';
+import { loadAuditData, type AuditData } from './audit-data';
 import { audit, type AuditReport } from './audit';
 import { FaultInjector, type FaultRecord } from './faults';
 import { FAULTS_ADMIN_EMAIL } from './market';
@@ -25,6 +25,8 @@ export interface ScenarioResult {
   unexpectedExits: UnexpectedExit[];
   audit: AuditReport;
   logDir: string;
+  /** What the audit read (also in audit-data.json); not part of result.json. */
+  auditData?: AuditData;
 }
 
 export async function runScenario(root: string, profile: Profile, logDir: string, progress: (line: string) => void): Promise<ScenarioResult> {
@@ -53,6 +55,9 @@ export async function runScenario(root: string, profile: Profile, logDir: string
         // The payments sweeper finishes what a killed replica left half done; the defaults (15 s, 2 min) suit production.
         PAYMENTS_SWEEP_INTERVAL_SECONDS: '2',
         PAYMENTS_STALE_ATTEMPT_SECONDS: '10',
+        // Delivery deadlines a month away, except the no-show event's (profiles.ts); the sweeper looks every second.
+        DELIVERY_CUTOFF_HOURS: String(profile.delivery.cutoffSeconds / 3600),
+        DELIVERY_SWEEP_INTERVAL_SECONDS: '1',
         // The workload's admin schedules the events (auth reads it; the other services ignore it).
         ADMIN_EMAILS: FAULTS_ADMIN_EMAIL,
         // Sign-ups are part of the load, not what it measures.
@@ -68,7 +73,13 @@ export async function runScenario(root: string, profile: Profile, logDir: string
     const pendingTimers = pendingTimersIn(redis.client, QUEUE_KEY);
     const quietDeps = { platform, bus, dbUrl, pendingTimers };
 
-    const workload = new Workload(platform, { concurrency: profile.concurrency, initialUsers: profile.initialUsers });
+    const workload = new Workload(platform, {
+      concurrency: profile.concurrency,
+      initialUsers: profile.initialUsers,
+      instantShare: profile.delivery.instantShare,
+      deliveryCutoffMs: profile.delivery.cutoffSeconds * 1000,
+      noShowDeadlineAfterMs: profile.delivery.noShowDeadlineAfterMs,
+    });
     await workload.start();
     const injector = new FaultInjector(platform, { postgres, nats, redis }, profile.faults, say);
     const faultsStarted = Date.now();
@@ -80,6 +91,9 @@ export async function runScenario(root: string, profile: Profile, logDir: string
     const quiet = await waitForQuiet(quietDeps, profile.quietTimeoutMs);
     say(quiet.reached ? `quiet after ${quiet.afterMs} ms` : `NOT quiet after ${quiet.afterMs} ms: ${JSON.stringify(quiet.last)}`);
     if (!quiet.reached) say(`state now: ${JSON.stringify(await quietState(quietDeps).catch((e: Error) => e.message))}`);
+    // The no-show seller turns up after its deadline: refused (409), nothing stored.
+    const lateUpload = await workload.uploadPastDeadline();
+    say(`the no-show seller's upload after the deadline: ${lateUpload ?? 'no answer'}`);
     const data = await loadAuditData(dbUrl, bus, pendingTimers);
     writeFileSync(path.join(logDir, 'audit-data.json'), JSON.stringify(data)); // for a post-mortem of a failed audit
     const report = audit(data);
@@ -96,7 +110,7 @@ export async function runScenario(root: string, profile: Profile, logDir: string
     };
     writeFileSync(path.join(logDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(path.join(logDir, 'summary.txt'), `${formatSummary(result)}\n`);
-    return result;
+    return { ...result, auditData: data };
   } finally {
     await bus?.close().catch(() => undefined);
     await platform?.stop().catch(() => undefined);
@@ -133,6 +147,8 @@ export function formatSummary(r: ScenarioResult): string {
     line('races', { won: w.racesWon, withoutWinner: w.racesWithoutWinner, severalWinners: w.racesWithSeveralWinners, sharedTickets: w.racesWithSharedTickets, malformedOrders: w.malformedOrders }),
     line('orders won by k', w.ordersByQuantity),
     line('fates', w.fates),
+    line('sellers', w.sellers),
+    line('no-show sale', w.noShow ? `${w.noShow.orderId} (paid: ${w.noShow.paid}, deadline ${w.noShow.deadline}, upload after it: ${w.noShow.lateUpload ?? '-'})` : 'none'),
     line('stream messages', fig.streamMessages),
     line('events consumed', fig.eventsConsumed),
     line('outbox events', fig.outboxEvents),
@@ -145,6 +161,9 @@ export function formatSummary(r: ScenarioResult): string {
     line('seats of orders', fig.seats),
     line('payments', fig.payments),
     line('expired holds', fig.expiredHolds),
+    line('deliveries', fig.deliveries),
+    line('items', fig.items),
+    line('payouts', fig.payouts),
     line('audit', r.audit.violations.length ? `${r.audit.violations.reduce((n, v) => n + v.count, 0)} VIOLATIONS` : 'clean: no violation'),
     ...r.audit.violations.flatMap((v) => [`    ✗ ${v.rule}: ${v.count}`, ...v.examples.map((e) => `        e.g. ${e}`)]),
   ];

@@ -1,29 +1,23 @@
+import type { DeliveryMethod } from '@ticketing/common';
 import { ApiClient, type User } from './client';
 import { createListing, randomPriceCents, scheduleEvents, signUp, type Listing } from './market';
 import type { ReplicaPlatform } from './platform';
+import { Buyers, pickWeighted, type RaceStats } from './buyers';
+import { Sellers, type SellerStats } from './sellers';
 
 // The mixed workload, through the public HTTP API of random replicas: an admin schedules events, people sign up,
-// sellers list several tickets at a time (seats or general admission, every split rule), edit prices and withdraw,
-// buyers race for k ∈ {1, 2, 3, 4} tickets of one listing, and each winning order meets a fate (paid, declined then
-// paid, cancelled, cancelled while a payment is on its way, left to expire, paid right around its expiry). It is a
-// client, not a judge: faults make requests fail (5xx, refused connections), and every outcome is counted. The audit
-// judges afterwards; the only verdicts here are what any buyer could see in the answers themselves.
+// sellers list several tickets at a time (seats or general admission, every split rule, `instant` or `later`
+// delivery), edit prices and withdraw; buyers race for k tickets of one listing and each winning order meets a fate
+// (support/buyers.ts); sellers deliver what was paid for, except on the one event whose sellers never do, and now and
+// then someone tries a barcode already on sale (support/sellers.ts). It is a client, not a judge: faults make requests
+// fail (5xx, refused connections), and every outcome is counted. The audit judges afterwards; the only verdicts here
+// are what any buyer or seller could see in the answers themselves.
 
-export type Fate = 'pay' | 'decline-then-pay' | 'cancel' | 'cancel-then-pay' | 'expire' | 'late-pay';
-
-const FATES: [Fate, number][] = [
-  ['pay', 34],
-  ['decline-then-pay', 10],
-  ['cancel', 12],
-  ['cancel-then-pay', 12],
-  ['expire', 16],
-  ['late-pay', 16],
-];
-
-type Action = 'signup' | 'list' | 'race' | 'edit' | 'withdraw' | 'browse';
+type Action = 'signup' | 'list' | 'race' | 'edit' | 'withdraw' | 'browse' | 'duplicate';
 const ACTIONS: [Action, number][] = [
   ['signup', 3],
   ['list', 16],
+  ['duplicate', 2],
   ['race', 60],
   ['edit', 9],
   ['withdraw', 2],
@@ -39,64 +33,50 @@ export interface WorkloadOptions {
   concurrency: number;
   /** Users signed up before the flows start (more sign up as they run). */
   initialUsers: number;
+  /** The share of listings sold `instant` (their items attached before they go on sale). */
+  instantShare: number;
+  /** DELIVERY_CUTOFF_HOURS as the services were given it, in milliseconds. */
+  deliveryCutoffMs: number;
+  /**
+   * The no-show event starts this long (plus the cutoff) after the workload schedules it: its `later` sales, never
+   * delivered, pass their deadline inside the run.
+   */
+  noShowDeadlineAfterMs: number;
 }
 
-interface PlacedOrder {
-  id: string;
-  expiresAt: string;
-  quantity: number;
-  tickets: { id: string; seat: string | null }[];
-  unitPrice: number;
-  buyerFee: number;
-  total: number;
+/** The sale made before the faults begin whose seller never delivers: it must end cancelled not_delivered, refunded. */
+export interface NoShowSale {
+  eventId: string;
+  deadline: string;
+  listingId: string;
+  orderId: string;
+  paid: number | undefined;
+  /** The seller's upload after the deadline (scenario.ts, once quiet): 409 is the only right answer. */
+  lateUpload?: number;
 }
 
-export interface WorkloadStats {
+export interface WorkloadStats extends RaceStats {
   requests: Record<string, number>;
   requestsTotal: number;
-  fates: Record<string, number>;
   events: number;
   listings: number;
   users: number;
-  /** Races with at least one 201 / with none. */
-  racesWon: number;
-  racesWithoutWinner: number;
-  /** Races in which several buyers got tickets of the same listing at once (disjoint, or it counts below). */
-  racesWithSeveralWinners: number;
-  /** Races in which two 201 answers named the same ticket: a double sale seen from outside. */
-  racesWithSharedTickets: number;
-  /** 201 answers whose tickets are not `quantity` distinct ones, or whose total is not quantity × unit price + fee. */
-  malformedOrders: number;
-  /** Orders won, by quantity. */
-  ordersByQuantity: Record<string, number>;
-}
-
-function pickWeighted<T>(table: [T, number][]): T {
-  const total = table.reduce((n, [, w]) => n + w, 0);
-  let r = Math.random() * total;
-  for (const [value, weight] of table) {
-    r -= weight;
-    if (r < 0) return value;
-  }
-  return table[table.length - 1]![0];
+  sellers: SellerStats;
+  noShow: NoShowSale | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const randomOf = <T>(items: T[]): T | undefined => items[Math.floor(Math.random() * items.length)];
-const cents = (amount: number) => Math.round(amount * 100);
 
 export class Workload {
   private readonly api: ApiClient;
   private readonly users: User[] = [];
   private readonly listings: Listing[] = [];
   private eventIds: string[] = [];
-  private readonly fates = new Map<string, number>();
-  private readonly byQuantity = new Map<number, number>();
-  private racesWon = 0;
-  private racesWithoutWinner = 0;
-  private racesWithSeveralWinners = 0;
-  private racesWithSharedTickets = 0;
-  private malformedOrders = 0;
+  private noShowEvent: { id: string; deadline: number } | undefined;
+  private noShow: NoShowSale | undefined;
+  private readonly sellers: Sellers;
+  private readonly buyers: Buyers;
   private stopping = false;
   private flows: Promise<void>[] = [];
 
@@ -105,18 +85,23 @@ export class Workload {
     private readonly options: WorkloadOptions,
   ) {
     this.api = new ApiClient(platform);
+    this.sellers = new Sellers(this.api, () => this.noShowEvent?.id);
+    this.buyers = new Buyers(this.api, this.sellers, () => this.stopping);
   }
 
   async start(): Promise<void> {
-    this.eventIds = await scheduleEvents(this.api, EVENTS);
+    const deadline = Date.now() + this.options.noShowDeadlineAfterMs;
+    const ids = await scheduleEvents(this.api, EVENTS, [new Date(deadline + this.options.deliveryCutoffMs)]);
+    this.noShowEvent = { id: ids[EVENTS]!, deadline };
+    this.eventIds = ids;
     for (let i = 0; i < this.options.initialUsers; i++) await this.signUp();
-    if (this.users.length < 2) throw new Error('the workload could not sign up its first users; is auth up?');
+    if (this.users.length < 3) throw new Error('the workload could not sign up its first users; is auth up?');
     // The first listing of each event waits for the event to reach tickets (catalog → EVENTS → tickets' replica).
-    for (const eventId of this.eventIds) {
-      const listing = await createListing(this.api, this.users[0]!, eventId, EVENT_REPLICATION_WAIT_MS);
+    for (const eventId of this.eventIds.slice(0, EVENTS)) {
+      const listing = await this.listFor(this.users[0]!, eventId, EVENT_REPLICATION_WAIT_MS);
       if (!listing) throw new Error(`tickets never accepted a listing for event ${eventId} (is it replicated?); see the tickets logs`);
-      this.listings.push(listing);
     }
+    await this.sellToNoShow(this.noShowEvent.id, new Date(deadline).toISOString());
     this.flows = Array.from({ length: this.options.concurrency }, () => this.flow());
   }
 
@@ -130,17 +115,37 @@ export class Workload {
     return {
       requests: this.api.requests(),
       requestsTotal: this.api.total(),
-      fates: Object.fromEntries(this.fates),
       events: this.eventIds.length,
       listings: this.listings.length,
       users: this.users.length,
-      racesWon: this.racesWon,
-      racesWithoutWinner: this.racesWithoutWinner,
-      racesWithSeveralWinners: this.racesWithSeveralWinners,
-      racesWithSharedTickets: this.racesWithSharedTickets,
-      malformedOrders: this.malformedOrders,
-      ordersByQuantity: Object.fromEntries([...this.byQuantity.entries()].sort(([a], [b]) => a - b)),
+      ...this.buyers.stats(),
+      sellers: this.sellers.stats(),
+      noShow: this.noShow,
     };
+  }
+
+  /**
+   * Before the faults: a `later` listing of one ticket on the no-show event, bought and paid. Its seller never
+   * delivers, so the order must end cancelled (not_delivered) and refunded whatever the faults do.
+   */
+  private async sellToNoShow(eventId: string, deadline: string): Promise<void> {
+    const listing = await createListing(this.api, this.users[1]!, eventId, EVENT_REPLICATION_WAIT_MS, 'later', true);
+    if (!listing) throw new Error(`tickets never accepted a listing for the no-show event ${eventId}; see the tickets logs`);
+    this.listings.push({ ...listing, closed: true });
+    const placed = await this.buyers.placeOrder(this.users[2]!, listing.id, 1);
+    if (!placed) throw new Error(`orders refused the no-show sale of listing ${listing.id}; see the orders logs`);
+    const paid = await this.buyers.pay(this.users[2]!, placed.order.id, 'tok_visa');
+    this.noShow = { eventId, deadline, listingId: listing.id, orderId: placed.order.id, paid };
+    await this.sellers.deliver(listing, placed.order.tickets);
+  }
+
+  /** After quiet: the no-show seller uploads at last, past the deadline (the order was refunded): 409 expected. */
+  async uploadPastDeadline(): Promise<number | undefined> {
+    const sale = this.noShow;
+    const listing = this.listings.find((l) => l.id === sale?.listingId);
+    if (!sale || !listing) return undefined;
+    sale.lateUpload = await this.sellers.attach(listing, listing.tickets[0]!);
+    return sale.lateUpload;
   }
 
   private async flow(): Promise<void> {
@@ -152,6 +157,7 @@ export class Workload {
         else if (action === 'race') await this.race();
         else if (action === 'edit') await this.edit();
         else if (action === 'withdraw') await this.withdraw();
+        else if (action === 'duplicate') await this.duplicate();
         else await this.browse();
       } catch (err) {
         this.api.count(`workload error ${(err as Error).message}`);
@@ -167,9 +173,32 @@ export class Workload {
 
   private async list(): Promise<void> {
     const seller = randomOf(this.users);
-    const eventId = randomOf(this.eventIds);
+    // The no-show event's sales stop at its deadline (orders refuses `later` ones): nobody lists for it after that.
+    const events = this.noShowEvent && Date.now() < this.noShowEvent.deadline - 2000 ? this.eventIds : this.eventIds.slice(0, EVENTS);
+    const eventId = randomOf(events);
     if (!seller || !eventId) return;
-    const listing = await createListing(this.api, seller, eventId, 0);
+    await this.listFor(seller, eventId, 0);
+  }
+
+  /**
+   * A listing, `instant` (every ticket's item attached before it goes on sale) or `later` (a fifth of those sellers
+   * attach the items before any sale too); it joins the market once it is on sale.
+   */
+  private async listFor(seller: User, eventId: string, waitMs: number): Promise<Listing | undefined> {
+    const delivery: DeliveryMethod = Math.random() < this.options.instantShare ? 'instant' : 'later';
+    const listing = await createListing(this.api, seller, eventId, waitMs, delivery);
+    if (!listing) return undefined;
+    if (delivery === 'instant' || (Math.random() < 0.2 && eventId !== this.noShowEvent?.id)) await this.sellers.stock(listing);
+    this.listings.push(listing);
+    return listing;
+  }
+
+  /** Someone tries a barcode already on sale (409 expected), then lists with one of their own. */
+  private async duplicate(): Promise<void> {
+    const seller = randomOf(this.users);
+    const eventId = randomOf(this.eventIds.slice(0, EVENTS));
+    if (!seller || !eventId) return;
+    const listing = await this.sellers.tryDuplicate(seller, eventId);
     if (listing) this.listings.push(listing);
   }
 
@@ -189,6 +218,7 @@ export class Workload {
   private async withdraw(): Promise<void> {
     const listing = randomOf(this.open());
     if (!listing) return;
+    listing.withdrawn = true; // from now on, maybe: its barcodes may leave the set on sale
     const res = await this.api.call('tickets', 'DELETE', '/api/listings/:id', `/api/listings/${listing.id}`, { user: listing.seller });
     if (res?.status === 204) listing.closed = true;
   }
@@ -200,102 +230,10 @@ export class Workload {
     if (user) await this.api.call('orders', 'GET', '/api/orders', '/api/orders', { user });
   }
 
-  /**
-   * Several buyers ask for k ∈ {1..4} tickets of the same listing at once, mostly quantities the listing page offers
-   * (some ask blindly, as an old page would); every winner's order then meets its own fate.
-   */
+  /** Buyers race for the listing (recent listings first: they are the ones with most left). */
   private async race(): Promise<void> {
-    // Recent listings first: they are the ones with most left.
     const open = this.open();
     const listing = open.length > 4 && Math.random() < 0.6 ? randomOf(open.slice(-4)) : randomOf(open);
-    if (!listing) return;
-    const page = await this.api.call('tickets', 'GET', '/api/listings/:id', `/api/listings/${listing.id}`);
-    if (page?.status !== 200) return;
-    const shown = page.body as { status: string; buyableQuantities: number[] };
-    if (shown.status !== 'active') {
-      listing.closed = true; // sold out or withdrawn: final
-      return;
-    }
-    const offered = shown.buyableQuantities.filter((k) => k <= 4);
-    if (!offered.length) return; // everything is held right now
-    const buyers = this.users
-      .filter((u) => u !== listing.seller)
-      .sort(() => Math.random() - 0.5)
-      .slice(0, 2 + Math.floor(Math.random() * 3));
-    if (!buyers.length) return;
-    const ks = buyers.map(() => (Math.random() < 0.8 ? randomOf(offered)! : 1 + Math.floor(Math.random() * 4)));
-    const results = await Promise.all(buyers.map((buyer, i) => this.placeOrder(buyer, listing.id, ks[i]!)));
-    const winners = results.filter((r): r is { buyer: User; order: PlacedOrder } => r !== undefined);
-    if (!winners.length) {
-      this.racesWithoutWinner++;
-      return;
-    }
-    this.racesWon++;
-    if (winners.length > 1) this.racesWithSeveralWinners++;
-    const ticketIds = winners.flatMap((w) => w.order.tickets.map((t) => t.id));
-    if (new Set(ticketIds).size !== ticketIds.length) this.racesWithSharedTickets++;
-    await Promise.all(
-      winners.map(async ({ buyer, order }) => {
-        this.byQuantity.set(order.quantity, (this.byQuantity.get(order.quantity) ?? 0) + 1);
-        const fate = pickWeighted(FATES);
-        this.fates.set(fate, (this.fates.get(fate) ?? 0) + 1);
-        await this.settle(fate, buyer, order);
-      }),
-    );
-  }
-
-  /** POST /api/orders; a listing made moments ago answers 404 until orders' replica has it, so 404 is retried briefly. */
-  private async placeOrder(buyer: User, listingId: string, quantity: number): Promise<{ buyer: User; order: PlacedOrder } | undefined> {
-    for (let attempt = 0; attempt < 12; attempt++) {
-      const res = await this.api.call('orders', 'POST', '/api/orders', '/api/orders', { user: buyer, body: { listingId, quantity } });
-      if (res?.status === 201) {
-        const order = res.body as PlacedOrder;
-        const distinct = new Set(order.tickets.map((t) => t.id)).size;
-        if (order.quantity !== quantity || distinct !== quantity || order.tickets.length !== quantity || cents(order.total) !== quantity * cents(order.unitPrice) + cents(order.buyerFee))
-          this.malformedOrders++;
-        return { buyer, order };
-      }
-      if (res?.status !== 404 || this.stopping) return undefined;
-      await sleep(250);
-    }
-    return undefined;
-  }
-
-  private async settle(fate: Fate, buyer: User, order: PlacedOrder): Promise<void> {
-    const cancel = () => this.api.call('orders', 'DELETE', '/api/orders/:id', `/api/orders/${order.id}`, { user: buyer });
-    switch (fate) {
-      case 'pay':
-        await this.pay(buyer, order.id, 'tok_visa');
-        return;
-      case 'decline-then-pay':
-        await this.pay(buyer, order.id, 'tok_chargeDeclined');
-        await this.pay(buyer, order.id, 'tok_visa');
-        return;
-      case 'cancel':
-        await cancel();
-        return;
-      case 'cancel-then-pay':
-        // The payment races the cancellation's event to payments: a charge taken now must be refunded.
-        await Promise.all([cancel(), sleep(Math.random() * 30).then(() => this.pay(buyer, order.id, 'tok_visa'))]);
-        return;
-      case 'expire':
-        return;
-      case 'late-pay':
-        // Right around the end of the hold: some are refused (expired), some charged and completed, some charged and
-        // refunded because the expiry reached orders first.
-        await sleep(Date.parse(order.expiresAt) - Date.now() - 400 + Math.random() * 500);
-        await this.pay(buyer, order.id, 'tok_visa');
-        return;
-    }
-  }
-
-  /** POST /api/payments; 404 means payments has not heard of the order yet (events travel), retried briefly. */
-  private async pay(buyer: User, orderId: string, token: string): Promise<number | undefined> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const res = await this.api.call('payments', 'POST', '/api/payments', '/api/payments', { user: buyer, body: { orderId, token } });
-      if (res?.status !== 404) return res?.status;
-      await sleep(150);
-    }
-    return 404;
+    if (listing) await this.buyers.race(listing, this.users);
   }
 }
