@@ -4,7 +4,7 @@ import { signedInUser, type TestUser } from '@ticketing/common/testing';
 import { sweepMissedDeliveries } from '../src/domain/deliveries.domain';
 import { startDeliverySweeper } from '../src/domain/delivery-sweeper';
 import { quietLogger, scheduledEvent, startTicketsWithBus, type TicketsWithBus } from './events-support';
-import { newBarcode, ticketPdf } from './item-support';
+import { binaryBody, newBarcode, ticketPdf } from './item-support';
 import { orderCancelled, orderCompleted, orderCreated } from './order-fixtures';
 import { createListingAs, seedEvent, type ListingBody } from './support';
 
@@ -61,11 +61,7 @@ test('instant: pending until every item is in, delivered the moment the order co
   ]);
   await ctx.deliveries.waitFor('delivery.completed', (p) => p.orderId === order.id);
 
-  const got = await getItem(l.tickets[0]!.id, buyer).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  }).expect(200);
+  const got = await getItem(l.tickets[0]!.id, buyer).buffer(true).parse(binaryBody).expect(200);
   expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
   expect((await getItem(l.tickets[1]!.id, buyer).expect(200)).body).toEqual({ barcode: 'INSTANT-B' });
   await getItem(l.tickets[1]!.id, signedInUser()).expect(403);

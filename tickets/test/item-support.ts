@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Response } from 'superagent';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DatabaseItemStore } from '../src/items/database-item-store';
 import { keyringOf, type ItemKey } from '../src/items/item-keys';
@@ -36,4 +37,11 @@ export async function ticketPdf(barcode: string, opts: { padTo?: number } = {}):
 /** A unique barcode per call, in a plausible shape. */
 export function newBarcode(): string {
   return `TKT-${randomBytes(6).toString('hex').toUpperCase()}-${randomBytes(3).toString('hex').toUpperCase()}`;
+}
+
+/** supertest's parser for a binary body (the PDF), as a Buffer. */
+export function binaryBody(res: Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
 }

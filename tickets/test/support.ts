@@ -5,6 +5,7 @@ import { createLogger, type Pool, type Queryable } from '@ticketing/common';
 import { createTestDatabase, signedInUser, testKeys, type TestDatabase, type TestUser } from '@ticketing/common/testing';
 import { buildApp } from '../src/app';
 import type { ListingRules } from '../src/domain/listings.domain';
+import type { ItemSecrets } from '../src/items/item-secrets';
 import { testItemSecrets } from './item-support';
 import { TICKETS_MIGRATIONS } from '../src/migrations';
 
@@ -15,14 +16,14 @@ export interface TicketsTestContext {
 
 export const DEFAULT_RULES: ListingRules = { maxMarkupPercent: 20 };
 
-export function ticketsApp(pool: Pool, rules: ListingRules = DEFAULT_RULES): Express {
+export function ticketsApp(pool: Pool, rules: ListingRules = DEFAULT_RULES, items: ItemSecrets = testItemSecrets()): Express {
   return buildApp({
     pool,
     logger: createLogger('tickets-test', 'silent'),
     jwtPublicKey: testKeys().publicKey,
     production: false,
     rules,
-    items: testItemSecrets(),
+    items,
   });
 }
 

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { listingChangedSchema } from '@ticketing/common';
 import { signedInUser, type TestUser } from '@ticketing/common/testing';
-import { newBarcode, ticketPdf } from './item-support';
+import { binaryBody, newBarcode, ticketPdf } from './item-support';
 import { createListingAs, outboxRows, seedEvent, ticketsAppForFile, type ListingBody } from './support';
 
 // PUT/GET /api/tickets/:id/item through the app on a real database (no bus: routes only write the outbox).
@@ -25,13 +25,8 @@ const putPdf = (ticketId: string, user: TestUser, pdf: Buffer, barcode: string, 
 const putBarcode = (ticketId: string, user: TestUser, barcode: unknown) =>
   request(app()).put(`/api/tickets/${ticketId}/item`).set('Cookie', user.cookie).send({ barcode });
 const getItem = (ticketId: string, user: TestUser, query = '') =>
-  request(app()).get(`/api/tickets/${ticketId}/item${query}`).set('Cookie', user.cookie).set('User-Agent', 'door-scanner/1.0').buffer(true).parse(binary);
+  request(app()).get(`/api/tickets/${ticketId}/item${query}`).set('Cookie', user.cookie).set('User-Agent', 'door-scanner/1.0').buffer(true).parse(binaryBody);
 
-function binary(res: NodeJS.ReadableStream & { setEncoding?: (e: string) => void }, done: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 const json = (body: Buffer) => JSON.parse(body.toString('utf8')) as Record<string, unknown>;
 
 async function stored(): Promise<{ items: number; withItem: number; reads: number }> {
