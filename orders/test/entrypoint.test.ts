@@ -30,6 +30,13 @@ it('refuses to start with a fee that is not a percentage, naming the variable, e
   expect(bad.output()).toMatch(/BUYER_FEE_PERCENT/);
 });
 
+it('refuses a delivery cutoff that is not a positive number of hours, naming the variable, exit code 78', async () => {
+  const bad = await startServiceOnPort(ENTRY, { ...env(), DELIVERY_CUTOFF_HOURS: '0' });
+  running.push(bad);
+  expect(await bad.exited).toBe(78);
+  expect(bad.output()).toMatch(/DELIVERY_CUTOFF_HOURS/);
+});
+
 it('takes its fees and fair-hold limit from the environment; listing.changed and event.scheduled make a listing orderable', async () => {
   const service = await launchService(ENTRY, { ...env(), BUYER_FEE_PERCENT: '12.5', SELLER_FEE_PERCENT: '2', MAX_HELD_TICKETS_PER_BUYER: '2' });
   running.push(service);
