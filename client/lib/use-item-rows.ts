@@ -71,7 +71,8 @@ export function useItemRows() {
       for (const { index, ticketId } of targets) {
         const current = latest.current[index] ?? FRESH;
         if (current.phase === 'attached') {
-          onProgress?.(++attached);
+          attached += 1;
+          onProgress?.(attached);
           continue;
         }
         const problems = await draftProblems(current.draft);
@@ -83,7 +84,8 @@ export function useItemRows() {
         const result = await attachItem(ticketId, current.draft);
         if (result.ok) {
           setRow(index, (r) => ({ ...r, phase: 'attached', problems: {} }));
-          onProgress?.(++attached);
+          attached += 1;
+          onProgress?.(attached);
         } else {
           setRow(index, (r) => ({ ...r, phase: 'failed', problems: problemsFrom(result, current.draft) }));
         }

@@ -181,6 +181,7 @@ describe('delivery in Chromium', () => {
     await row.getByLabel('Barcode').fill(barcode);
     await row.getByRole('button', { name: 'Attach seat 21' }).click();
     const mine = seller.page.getByRole('listitem').filter({ has: seller.page.getByRole('heading', { name: concert.name }) }).filter({ hasText: 'Stalls · Row K' });
+    await visible(mine.getByRole('status').filter({ hasText: 'Seat 21 attached: its buyer gets it now.' }));
     await eventually('the ticket to read delivered', async () => (await mine.getByRole('list', { name: 'Tickets' }).getByRole('listitem').allTextContents()).join() === '21SoldDelivered');
     expect(await seller.page.getByText('To deliver:', { exact: false }).count()).toBe(0);
     expect((await getListing(seller.context, listing.id)).tickets[0]).toMatchObject({ delivered: true, hasItem: true, deliveryDeadline: null });

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Listing, ListingTicket } from '@/lib/api-types';
 import { deadlineAt, isUrgent, timeLeft } from '@/lib/deadlines';
 import { ticketLabel } from '@/lib/ticket-items';
@@ -25,6 +25,7 @@ interface Need {
  */
 export function ListingDeliveries({ listing, reload }: ListingDeliveriesProps) {
   const items = useItemRows();
+  const [news, setNews] = useState<string | null>(null);
   const now = useNow(30_000);
   const needs = (keep: (t: ListingTicket) => boolean): Need[] => listing.tickets.map((ticket, index) => ({ ticket, index })).filter(({ ticket }) => !ticket.hasItem && keep(ticket));
   const toDeliver = needs((t) => t.status === 'sold' && !t.delivered);
@@ -33,8 +34,12 @@ export function ListingDeliveries({ listing, reload }: ListingDeliveriesProps) {
   const timeZone = listing.event?.timeZone;
 
   async function attach({ ticket, index }: Need) {
+    setNews(null);
     const done = await items.upload([{ index, ticketId: ticket.id }]);
-    if (done === 1) await reload();
+    if (done !== 1) return;
+    const label = ticketLabel(ticket.seat, index);
+    setNews(ticket.status === 'sold' ? `${label} attached: its buyer gets it now.` : `${label} attached.`);
+    await reload();
   }
 
   const row = (need: Need, note?: ReactNode) => {
@@ -49,7 +54,7 @@ export function ListingDeliveries({ listing, reload }: ListingDeliveriesProps) {
         onDraft={(draft) => items.setDraft(need.index, draft)}
         note={note}
         action={
-          <button type="button" className="button button-primary" onClick={() => attach(need)} disabled={state.phase === 'uploading'}>
+          <button type="button" className="button button-primary" onClick={() => attach(need)} disabled={state.phase === 'uploading' || state.phase === 'attached'}>
             {state.phase === 'uploading' ? 'Attaching…' : `Attach ${label.toLowerCase()}`}
           </button>
         }
@@ -57,9 +62,14 @@ export function ListingDeliveries({ listing, reload }: ListingDeliveriesProps) {
     );
   };
 
-  if (toDeliver.length + toList.length + ahead.length === 0) return null;
+  if (toDeliver.length + toList.length + ahead.length === 0 && !news) return null;
   return (
     <div className="listing-deliveries">
+      {news && (
+        <p className="notice notice-success" role="status">
+          {news}
+        </p>
+      )}
       {toDeliver.length > 0 && (
         <section aria-labelledby={`deliver-${listing.id}`}>
           <h3 id={`deliver-${listing.id}`} className="deliveries-title">
