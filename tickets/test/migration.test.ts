@@ -49,7 +49,13 @@ async function fillThroughOldSchema(): Promise<void> {
 test('a database filled by the old schema migrates to listings, held tickets, the legacy event and one snapshot per listing', async () => {
   await fillThroughOldSchema();
   const applied = await runMigrations(db.pool, TICKETS_MIGRATIONS);
-  expect(applied).toEqual(['catalog-events/0001_catalog_events.sql', 'tickets/0002_listings.sql']);
+  expect(applied).toEqual(['catalog-events/0001_catalog_events.sql', 'tickets/0002_listings.sql', 'tickets/0003_delivery.sql']);
+  // 0003 on old rows: no items, nothing delivered, buyers unknown.
+  const delivery = await db.pool.query(
+    `SELECT (SELECT count(*)::int FROM tickets WHERE has_item OR delivered_at IS NOT NULL OR item_fingerprint IS NOT NULL) AS items,
+            (SELECT count(*)::int FROM known_orders WHERE buyer_id IS NOT NULL) AS buyers, (SELECT count(*)::int FROM deliveries) AS deliveries`,
+  );
+  expect(delivery.rows[0]).toEqual({ items: 0, buyers: 0, deliveries: 0 });
 
   const listings = await db.pool.query(
     `SELECT id, event_id, seller_id, section, row, price_cents, face_value_cents, split, delivery, status, available, version
