@@ -15,7 +15,10 @@ import { createListing, getListing, offer, pressBuy, reachCheckout } from './sup
 import { startPlatformForE2E, type RunningPlatform } from './support/platform';
 
 const STARTUP_MS = 300_000;
-const CUTOFF_HOURS = 24;
+// 72 s before the event: days-away events are unaffected, and one starting in a few minutes misses its deadline
+// within the missed-delivery scenario (the sweeper runs every 2 s).
+const CUTOFF_HOURS = 0.02;
+const CUTOFF_MS = CUTOFF_HOURS * 3_600_000;
 jest.setTimeout(60_000);
 
 let platform: RunningPlatform;
@@ -35,7 +38,7 @@ async function signedUp(role: string, opts: { mobile?: boolean } = {}): Promise<
 beforeAll(async () => {
   const curatorEmail = uniqueEmail('curator');
   platform = await startPlatformForE2E({
-    env: { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '', ADMIN_EMAILS: curatorEmail, DELIVERY_CUTOFF_HOURS: String(CUTOFF_HOURS) },
+    env: { NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: '', ADMIN_EMAILS: curatorEmail, DELIVERY_CUTOFF_HOURS: String(CUTOFF_HOURS), DELIVERY_SWEEP_INTERVAL_SECONDS: '2' },
     startTimeoutMs: STARTUP_MS,
     name: 'e2e-delivery',
     acceptExternal: false,
@@ -162,7 +165,7 @@ describe('delivery in Chromium', () => {
     await payWithCard(buyer.page, '4242 4242 4242 4242');
     await visible(buyer.page.getByText('Order complete'), 20_000);
 
-    const deadline = new Date(Date.parse(concert.startsAt) - CUTOFF_HOURS * 3_600_000).toISOString();
+    const deadline = new Date(Date.parse(concert.startsAt) - CUTOFF_MS).toISOString();
     const pending = await visible(buyer.page.getByTestId('delivery-pending').filter({ hasText: 'The seller delivers' }), 20_000);
     expect(await pending.textContent()).toContain(`The seller delivers your ticket by ${formatLocalTime(deadline, concert.timeZone)}; if they don’t, you are refunded in full.`);
     expect(await buyer.page.getByRole('list', { name: 'Tickets' }).count()).toBe(0);
@@ -181,7 +184,7 @@ describe('delivery in Chromium', () => {
     await row.getByLabel('Barcode').fill(barcode);
     await row.getByRole('button', { name: 'Attach seat 21' }).click();
     const mine = seller.page.getByRole('listitem').filter({ has: seller.page.getByRole('heading', { name: concert.name }) }).filter({ hasText: 'Stalls · Row K' });
-    await visible(mine.getByRole('status').filter({ hasText: 'Seat 21 attached: its buyer gets it now.' }));
+    await visible(mine.getByRole('status').filter({ hasText: 'Seat 21 delivered: its buyer has it now.' }));
     await eventually('the ticket to read delivered', async () => (await mine.getByRole('list', { name: 'Tickets' }).getByRole('listitem').allTextContents()).join() === '21SoldDelivered');
     expect(await seller.page.getByText('To deliver:', { exact: false }).count()).toBe(0);
     expect((await getListing(seller.context, listing.id)).tickets[0]).toMatchObject({ delivered: true, hasItem: true, deliveryDeadline: null });
@@ -195,7 +198,38 @@ describe('delivery in Chromium', () => {
     expect(await pass.getByRole('link', { name: 'Download PDF' }).count()).toBe(0);
     await screenshot(buyer.page, 'delivery-08-order-delivered');
   });
+
+  test('missed: a seller who never delivers; past the deadline the buyer’s page says so and that the total was refunded in full', async () => {
+    const show = await eventStartingAt(new Date(Date.now() + CUTOFF_MS + 45_000));
+    const seller = await signedUp('seller');
+    await createListing(seller.context, { eventId: show.id, section: 'Cabaret tables', quantity: 1, price: 25, faceValue: 25, split: 'any' });
+    const buyer = await signedUp('buyer');
+    await eventually('the listing to reach the event page', async () => {
+      await buyer.page.goto(`/events/${show.id}`);
+      return (await offer(buyer.page, 'Cabaret tables').count()) === 1;
+    });
+    await pressBuy(offer(buyer.page, 'Cabaret tables'), 1);
+    await reachCheckout(buyer.page);
+    await payWithCard(buyer.page, '4242 4242 4242 4242');
+    await visible(buyer.page.getByTestId('delivery-pending').filter({ hasText: 'The seller delivers your ticket by' }), 20_000);
+
+    // The deadline passes with nothing uploaded: the sweeper misses the delivery, orders cancels, payments refunds.
+    const refunded = await visible(buyer.page.getByText('The seller did not deliver; you were refunded $27.50 in full.'), 90_000);
+    expect(await buyer.page.getByRole('heading', { name: 'Your ticket' }).count()).toBe(0);
+    await visible(buyer.page.getByText('Not delivered: refunded'));
+    expect(await refunded.isVisible()).toBe(true);
+    await screenshot(buyer.page, 'delivery-09-order-not-delivered');
+  }, 150_000);
 });
+
+/** As an admin: an event starting at a chosen instant (minutes away), through catalog. */
+async function eventStartingAt(startsAt: Date): Promise<CatalogEvent> {
+  const response = await curator.context.request.post('/api/events', {
+    data: { name: `Last Call ${uniqueWord()}`, category: 'comedy', venue: { name: 'Cellar Club', city: 'Leeds', country: 'GB' }, timeZone: 'Europe/London', startsAt: startsAt.toISOString() },
+  });
+  if (response.status() !== 201) throw new Error(`POST /api/events: HTTP ${response.status()} ${await response.text()}`);
+  return (await response.json()) as CatalogEvent;
+}
 
 /** The seller's listings as the API has them (the sell page made them, or did not). */
 async function sellerListings(seller: Person): Promise<{ id: string; status: string; delivery: string }[]> {

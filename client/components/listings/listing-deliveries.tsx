@@ -11,7 +11,7 @@ import { ItemRow } from '../delivery/item-row';
 interface ListingDeliveriesProps {
   listing: Listing;
   /** After an upload: the listing as the service now has it (which tickets have items, delivered, on sale). */
-  reload: () => Promise<void>;
+  reload: () => Promise<Listing | null>;
 }
 
 interface Need {
@@ -38,8 +38,11 @@ export function ListingDeliveries({ listing, reload }: ListingDeliveriesProps) {
     const done = await items.upload([{ index, ticketId: ticket.id }]);
     if (done !== 1) return;
     const label = ticketLabel(ticket.seat, index);
-    setNews(ticket.status === 'sold' ? `${label} attached: its buyer gets it now.` : `${label} attached.`);
-    await reload();
+    const fresh = await reload();
+    const now = fresh?.tickets.find((t) => t.id === ticket.id);
+    if (now?.delivered) setNews(`${label} delivered: its buyer has it now.`);
+    else if (ticket.status === 'sold') setNews(`${label} attached. Its buyer gets it once every ticket of their order is attached.`);
+    else setNews(`${label} attached.`);
   }
 
   const row = (need: Need, note?: ReactNode) => {

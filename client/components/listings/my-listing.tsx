@@ -27,9 +27,11 @@ export function MyListing({ listing, onChange, highlight }: MyListingProps) {
   const counts = countByStatus(listing);
   const id = listing.id;
 
-  async function reload() {
+  async function reload(): Promise<Listing | null> {
     const fresh = await api<Listing>('GET', `/api/listings/${id}`);
-    if (fresh.ok) onChange({ ...fresh.data, when: listing.when });
+    if (!fresh.ok) return null;
+    onChange({ ...fresh.data, when: listing.when });
+    return fresh.data;
   }
 
   async function save(e: FormEvent<HTMLFormElement>) {
