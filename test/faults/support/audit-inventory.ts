@@ -78,7 +78,7 @@ export function inventoryAudit(data: AuditData, f: Findings, figures: Record<str
   for (const [listingId, tickets] of groupBy(data.tickets.tickets, (t) => t.listingId)) {
     const listing = ticketsListings.get(listingId);
     if (!listing || listing.status === 'withdrawn') continue;
-    const waiting = listing.delivery === 'instant' && tickets.some((t) => !t.hasItem);
+    const waiting = listing.delivery === 'instant' && tickets.some((t) => t.status !== 'withdrawn' && !t.hasItem);
     const want = waiting ? 'pending' : tickets.some((t) => t.status === 'available' || t.status === 'held') ? 'active' : 'sold';
     if (listing.status !== want) f.add('listing status disagrees with its tickets', `${listingId}: ${listing.status}, tickets ${JSON.stringify(countBy(tickets, (t) => t.status))}`);
   }
