@@ -38,6 +38,7 @@ export function OrderList({ initial, initialCursor, pageSize }: { initial: Shown
               <span>
                 Ordered <LocalTime iso={order.createdAt} />
               </span>
+              {deliveryNote(order) && <span className="order-row-delivery">{deliveryNote(order)}</span>}
             </span>
           </li>
         ))}
@@ -45,4 +46,12 @@ export function OrderList({ initial, initialCursor, pageSize }: { initial: Shown
       <LoadMore more={pages.more} busy={pages.busy} failure={pages.failure} label="More orders" />
     </>
   );
+}
+
+/** Where a paid order's tickets stand, at a glance: ready to show, or still owed by the seller; or refunded. */
+function deliveryNote(order: Order): string | null {
+  if (order.status === 'cancelled' && order.reason === 'not_delivered') return 'Not delivered: refunded in full';
+  if (order.status !== 'complete') return null;
+  if (order.delivery?.status === 'delivered') return order.quantity === 1 ? 'Ticket ready' : 'Tickets ready';
+  return 'Awaiting delivery';
 }

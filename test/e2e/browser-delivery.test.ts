@@ -106,6 +106,11 @@ describe('delivery in Chromium', () => {
     const [pending] = await sellerListings(seller);
     expect(pending).toMatchObject({ status: 'pending', delivery: 'instant' });
     await screenshot(page, 'delivery-01-sell-duplicate-barcode');
+    // The same page on a phone: the rows fit.
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await screenshot(page, 'delivery-01b-sell-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     await row.getByLabel('Barcode').fill(barcode);
     await page.getByRole('button', { name: 'Attach the remaining tickets' }).click();
@@ -181,6 +186,9 @@ describe('delivery in Chromium', () => {
     const due = await visible(row.getByTestId('delivery-deadline').filter({ hasText: 'left' }));
     expect(await due.textContent()).toMatch(/^Deliver by \w{3} \d{1,2} \w{3}, \d{2}:\d{2} — (\d+ days|\d+ hours) left$/);
     await screenshot(seller.page, 'delivery-06-my-listings-to-deliver');
+    await seller.page.setViewportSize({ width: 375, height: 812 });
+    expect(await seller.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await screenshot(seller.page, 'delivery-06b-my-listings-phone');
     await row.getByLabel('Barcode').fill(barcode);
     await row.getByRole('button', { name: 'Attach seat 21' }).click();
     const mine = seller.page.getByRole('listitem').filter({ has: seller.page.getByRole('heading', { name: concert.name }) }).filter({ hasText: 'Stalls · Row K' });
@@ -197,6 +205,8 @@ describe('delivery in Chromium', () => {
     expect(await scanQrCode(buyer.page, pass.getByRole('img', { name: `QR code of ticket ${barcode}` }))).toBe(barcode);
     expect(await pass.getByRole('link', { name: 'Download PDF' }).count()).toBe(0);
     await screenshot(buyer.page, 'delivery-08-order-delivered');
+    await buyer.page.goto('/orders');
+    await visible(buyer.page.getByRole('list', { name: 'Orders' }).getByRole('listitem').filter({ hasText: 'Stalls · Row K' }).getByText('Ticket ready'));
   });
 
   test('missed: a seller who never delivers; past the deadline the buyer’s page says so and that the total was refunded in full', async () => {
