@@ -1,9 +1,9 @@
 // Delivery in a real Chromium against the whole platform (its own, as `npm start` starts it): a seller lists a seat
-// with its PDF for instant delivery through the sell page (a barcode already on sale is refused beside its input, and
-// fixed), another person buys it, sees the barcode as a QR code a scanner reads, and downloads the very bytes the
-// seller uploaded; then a `later` ticket: the buyer is told by when it comes, the seller uploads it from My listings
-// after the sale, and the buyer's page shows it arrive. Needs /usr/bin/chromium and the infrastructure. Screenshots
-// land in test-artifacts/screenshots/delivery-*.png.
+// with its PDF for instant delivery through the sell page (bad files and a barcode already on sale are refused beside
+// their input, and fixed), another person buys it, sees the barcode as a QR code a scanner reads, and downloads the
+// very bytes the seller uploaded; a `later` ticket: the buyer is told by when it comes, the seller uploads it from My
+// listings after the sale, and the buyer's page shows it arrive; a seller who never delivers: the buyer reads that the
+// total was refunded. Needs /usr/bin/chromium and the infrastructure. Screenshots: test-artifacts/screenshots/delivery-*.
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { formatLocalTime } from '@ticketing/common/time';
@@ -68,7 +68,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('delivery in Chromium', () => {
-  test('instant: a seat listed with its PDF (a barcode already on sale refused beside it, then fixed), bought by another person, who sees a QR code that scans and downloads the same bytes', async () => {
+  test('instant: a seat listed with its PDF (a non-PDF, an oversized file, a fake PDF and a barcode already on sale each refused beside its input, then fixed), bought by another person, who sees a QR code that scans and downloads the same bytes', async () => {
     // Someone already sells a ticket with this barcode: the platform allows one barcode on sale once.
     const taken = uniqueBarcode('TAKEN');
     const other = await signedUp('other-seller');
@@ -95,16 +95,26 @@ describe('delivery in Chromium', () => {
     await page.getByRole('button', { name: 'List 1 ticket' }).click();
     await visible(row.getByText('That file is not a PDF', { exact: false }));
     await visible(row.getByText('Enter the barcode number printed on the ticket.'));
+    const oversized = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * 1024 * 1024 + 100 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+    await choosePdf(row, 'scan.pdf', oversized);
+    await page.getByRole('button', { name: 'List 1 ticket' }).click();
+    await visible(row.getByText('That file is 2.1 MB; a ticket PDF may be at most 2 MB.'));
     expect((await sellerListings(seller)).length).toBe(0);
 
-    // The real PDF, but the barcode someone else sells: the listing is made (pending), the upload refused (409).
-    await choosePdf(row, 'ticket-7.pdf', pdf);
+    // Looks like a PDF at both ends, but is none: the listing is made (pending) and the service refuses the file (400).
+    await choosePdf(row, 'ticket-7.pdf', Buffer.from('%PDF-1.7\nthis is not a document\n%%EOF\n'));
     await row.getByLabel('Barcode').fill(taken);
     await page.getByRole('button', { name: 'List 1 ticket' }).click();
-    await visible(row.getByText('This barcode is already on sale or sold', { exact: false }));
+    await visible(row.getByText('file must be a PDF document', { exact: false }));
     await visible(page.getByRole('button', { name: 'Attach the remaining tickets' }));
     const [pending] = await sellerListings(seller);
     expect(pending).toMatchObject({ status: 'pending', delivery: 'instant' });
+
+    // The real PDF, but the barcode someone else sells: refused beside the barcode (409).
+    await choosePdf(row, 'ticket-7.pdf', pdf);
+    await page.getByRole('button', { name: 'Attach the remaining tickets' }).click();
+    await visible(row.getByText('This barcode is already on sale or sold', { exact: false }));
+    expect((await getListing(seller.context, pending!.id)).status).toBe('pending');
     await screenshot(page, 'delivery-01-sell-duplicate-barcode');
     // The same page on a phone: the rows fit.
     await page.setViewportSize({ width: 375, height: 812 });
