@@ -168,6 +168,35 @@ describe('delivery in Chromium', () => {
     await screenshot(phone.page, 'delivery-04-order-phone');
   });
 
+  test('an instant listing left pending is finished from My listings, ticket by ticket, and goes on sale', async () => {
+    const seller = await signedUp('seller');
+    const response = await seller.context.request.post('/api/listings', {
+      data: { eventId: concert.id, section: 'Standing', quantity: 2, price: 45, faceValue: 45, split: 'any', delivery: 'instant' },
+    });
+    expect(response.status()).toBe(201);
+    const listing = (await response.json()) as { id: string; status: string };
+    expect(listing.status).toBe('pending');
+
+    const { page } = seller;
+    await page.goto('/listings');
+    const mine = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: concert.name }) }).filter({ hasText: 'Standing' });
+    await visible(mine.getByText('Waiting for ticket files', { exact: true }));
+    await visible(mine.getByRole('heading', { name: 'Attach 2 tickets to put this listing on sale' }));
+    const first = itemRow(mine, 'Ticket 1');
+    await first.getByLabel('Barcode').fill(uniqueBarcode('GA'));
+    await first.getByRole('button', { name: 'Attach ticket 1' }).click();
+    await visible(mine.getByRole('heading', { name: 'Attach the last ticket to put this listing on sale' }));
+    const second = itemRow(mine, 'Ticket 2');
+    const barcode = uniqueBarcode('GA');
+    await choosePdf(second, 'standing-2.pdf', await ticketPdf(concert.name, 'Standing', barcode));
+    await second.getByLabel('Barcode').fill(barcode);
+    await screenshot(page, 'delivery-10-my-listings-pending');
+    await second.getByRole('button', { name: 'Attach ticket 2' }).click();
+    await visible(mine.getByText('On sale', { exact: true }));
+    expect(await mine.getByRole('list', { name: 'Tickets' }).getByRole('listitem').allTextContents()).toEqual(['#1AvailableAttached', '#2AvailableAttached']);
+    expect((await getListing(seller.context, listing.id)).status).toBe('active');
+  });
+
   test('later: the buyer is told by when the ticket comes; the seller uploads it from My listings after the sale; the buyer’s page shows it arrive', async () => {
     const seller = await signedUp('seller');
     const listing = await createListing(seller.context, { eventId: concert.id, section: 'Stalls', row: 'K', seats: ['21'], price: 60, faceValue: 60, split: 'any' });
