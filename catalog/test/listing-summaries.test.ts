@@ -58,6 +58,18 @@ test('listings on sale count: how many, how many tickets, the lowest price; sold
   await waitFor(async () => expect(await summaryOf(event.id)).toEqual({ listings: 0, ticketsAvailable: 0, minPrice: null }));
 });
 
+test('an instant listing waiting for its items (pending) is stored but not on sale; once active it counts', async () => {
+  const event = await seedEvent(h.db.pool);
+  const waiting = listing(event.id, { status: 'pending', delivery: 'instant', available: 4, priceCents: 2500 });
+  const eventId = await publishTestEvent(h.bus, 'listing.changed', waiting);
+  await waitFor(async () => expect(await processed(eventId)).toBe(true));
+  expect(await versionsStored(waiting.id)).toEqual([0]);
+  expect(await summaryOf(event.id)).toEqual({ listings: 0, ticketsAvailable: 0, minPrice: null });
+
+  await publishTestEvent(h.bus, 'listing.changed', nextSnapshot(waiting, { version: 1, status: 'active' }));
+  await waitFor(async () => expect(await summaryOf(event.id)).toEqual({ listings: 1, ticketsAvailable: 4, minPrice: 25 }));
+});
+
 test('redelivered and repeated: each version stored once', async () => {
   const event = await seedEvent(h.db.pool);
   const l = listing(event.id);
