@@ -155,6 +155,9 @@ test('an upload racing the sweeper at the deadline ends delivered or missed, nev
         }
       })(),
     ]);
+    // The background sweeper keeps running: an upload refused for its deadline (a slow request, past the loop above)
+    // is missed at its next pass.
+    await sweepMissedDeliveries(pool(), 10);
     const subjects = (await deliveryEvents(order.id)).map((e) => e.subject);
     const row = await deliveryOf(order.id);
     if (upload.status === 200) {
@@ -179,7 +182,8 @@ test('order.cancelled (not_delivered) withdraws the sold tickets for good; their
   await putBarcode(l.tickets[0]!.id, seller, barcode).expect(200);
   const order = await buy(l);
   await pool().query(`UPDATE deliveries SET deadline = now() - interval '1 second' WHERE order_id = $1`, [order.id]);
-  expect(await sweepMissedDeliveries(pool(), 10)).toBe(1);
+  expect(await sweepMissedDeliveries(pool(), 10)).toBeGreaterThanOrEqual(1); // other tests' overdue rows may go too
+  expect((await deliveryOf(order.id)).status).toBe('missed');
   await ctx.deliver(bus(), 'order.cancelled', orderCancelled(order, 'not_delivered'));
 
   const { rows } = await pool().query('SELECT status, order_id FROM tickets WHERE listing_id = $1 ORDER BY position', [l.id]);
