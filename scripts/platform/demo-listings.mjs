@@ -1,7 +1,8 @@
 // The demo listings `npm start` adds to the demo catalogue (demo.mjs): a demo seller offers tickets for most upcoming
 // events, as a newcomer would find them on a real marketplace: numbered seats in stadiums and theatres, general
 // admission at festivals and clubs, 1–8 tickets, every split rule, prices around face value and never over the cap.
-// The same events always get the same listings (seeded by the event's id).
+// About half deliver at once (`instant`: the demo attaches a barcode to every ticket, so a buyer sees the ticket's code
+// the moment they pay), the rest later. The same events always get the same listings (seeded by the event's id).
 import { generator } from './demo-catalogue.mjs';
 
 /** Where the tickets are, by category: numbered sections (rows and seats) or unnumbered areas. */
@@ -57,6 +58,7 @@ function listingFor(event, random, maxMarkupPercent) {
     split: splitFor(count, random),
     delivery: 'later',
   };
+  if (random() < 0.5) body.delivery = 'instant';
   if (numbered) {
     const first = 1 + Math.floor(random() * 30);
     body.row = ROWS[Math.floor(random() * ROWS.length)];

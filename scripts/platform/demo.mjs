@@ -134,6 +134,18 @@ async function listOnceEventKnown(api, body, signal) {
 }
 
 /**
+ * An instant listing goes on sale once every ticket has its item: the demo gives each a made-up barcode (unique, as
+ * the tickets service requires of every barcode on sale).
+ */
+async function attachDemoBarcodes(api, listing) {
+  for (const ticket of listing.tickets) {
+    const barcode = `DEMO-${randomBytes(6).toString('hex').toUpperCase()}`;
+    const res = await api('PUT', `/api/tickets/${ticket.id}/item`, { barcode });
+    if (res.status !== 200) throw new DemoProblem(`demo listings: the barcode of a ticket of listing ${listing.id} was refused: ${why(res)}`);
+  }
+}
+
+/**
  * Lists the demo seller's tickets for the upcoming events, unless the seller already has listings (a start after the
  * first); resolves with how many it listed.
  */
@@ -151,6 +163,7 @@ async function seedListings(api, sellerId, signal, say) {
   for (const body of demoListings(scheduledByPeople(upcoming.body.events), terms.body.maxMarkupPercent)) {
     const res = await listOnceEventKnown(api, body, signal);
     if (res.status !== 201) throw new DemoProblem(`demo listings: a listing for event ${body.eventId} was refused after ${created}: ${why(res)}`);
+    if (body.delivery === 'instant') await attachDemoBarcodes(api, res.body);
     created += 1;
   }
   say(`demo listings: ${created} listings from ${DEMO_SELLER_EMAIL}`);
