@@ -394,7 +394,7 @@ export const MUTANTS = [
     file: 'tickets/src/data/deliveries.data.ts',
     find: "WHERE status = 'pending' AND deadline <= $1 ORDER BY deadline",
     replace: "WHERE status = 'pending' ORDER BY deadline",
-    tests: ['tickets/test/deliveries.test.ts'],
+    tests: ['tickets/test/deliveries.test.ts', 'tickets/test/delivery-deadlines.test.ts'],
   },
   {
     name: 'tickets-sweeper-claims-unlocked-unguarded',
@@ -414,8 +414,7 @@ export const MUTANTS = [
     file: 'tickets/src/data/deliveries.data.ts',
     find: 'WHERE d.order_id = $1 FOR UPDATE OF d`',
     replace: 'WHERE d.order_id = $1`',
-    tests: ['tickets/test/deliveries.test.ts'],
-    testName: 'an upload racing the sweeper',
+    tests: ['tickets/test/delivery-deadlines.test.ts'],
   },
   {
     name: 'tickets-upload-after-deadline-before-sweep',
@@ -424,7 +423,7 @@ export const MUTANTS = [
     file: 'tickets/src/domain/deliveries.domain.ts',
     find: "if (delivery.status === 'missed' || (delivery.status === 'pending' && delivery.deadline <= now)) return",
     replace: "if (delivery.status === 'missed') return",
-    tests: ['tickets/test/deliveries.test.ts'],
+    tests: ['tickets/test/deliveries.test.ts', 'tickets/test/delivery-deadlines.test.ts'],
   },
   {
     name: 'tickets-ready-order-not-delivered-at-once',
@@ -652,7 +651,7 @@ export const MUTANTS = [
     find: "  const cipher = createCipheriv(ALGORITHM, key, iv);\n  cipher.setAAD(Buffer.from(ticketId, 'utf8'));\n",
     replace: '  const cipher = createCipheriv(ALGORITHM, key, iv);\n',
     also: [{ file: 'tickets/src/items/item-sealing.ts', find: "  decipher.setAAD(Buffer.from(ticketId, 'utf8'));\n", replace: '' }],
-    tests: ['tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
+    tests: ['tickets/test/item-sealing.test.ts', 'tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
   },
   {
     name: 'tickets-item-iv-fixed',
@@ -661,7 +660,7 @@ export const MUTANTS = [
     file: 'tickets/src/items/item-sealing.ts',
     find: 'const iv = randomBytes(IV_BYTES);',
     replace: 'const iv = Buffer.alloc(IV_BYTES);',
-    tests: ['tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
+    tests: ['tickets/test/item-sealing.test.ts', 'tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
   },
   {
     name: 'tickets-item-stored-in-clear',
@@ -688,7 +687,7 @@ export const MUTANTS = [
     file: 'tickets/src/items/item-sealing.ts',
     find: "return createHmac('sha256', fingerprintKey).update(normaliseBarcode(barcode), 'utf8').digest();",
     replace: "return (void fingerprintKey, createHmac('sha256', '')).update(normaliseBarcode(barcode), 'utf8').digest();",
-    tests: ['tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
+    tests: ['tickets/test/item-sealing.test.ts', 'tickets/test/item-keys.test.ts', 'tickets/test/ticket-items.test.ts'],
   },
 
   // 9. Only auth can mint sessions.
