@@ -591,11 +591,11 @@ export const MUTANTS = [
     tests: ['common/test/market/market.test.ts', 'orders/test/fees.test.ts'],
   },
 
-  // 9. Bearer items stay secret (shared DESIGN.md 9): readable only by the seller and, once delivered, the buyer;
+  // 10. Bearer items stay secret (docs/design.md 10): readable only by the seller and, once delivered, the buyer;
   // sealed at rest; every read logged; one barcode on sale or sold at a time.
   {
     name: 'tickets-fingerprint-index-not-unique',
-    invariant: 9,
+    invariant: 10,
     description: "the barcode fingerprint's partial unique index is a plain index (migration 0003): one barcode sold twice",
     file: 'tickets/migrations/0003_delivery.sql',
     find: 'CREATE UNIQUE INDEX tickets_item_fingerprint_unique ON tickets (item_fingerprint)',
@@ -605,7 +605,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-withdrawn-barcode-stays-unique',
-    invariant: 9,
+    invariant: 10,
     description: "the fingerprint index covers withdrawn tickets too: a withdrawn (or undelivered, refunded) ticket's barcode can never be listed again by its genuine holder",
     file: 'tickets/migrations/0003_delivery.sql',
     find: "WHERE status IN ('available', 'held', 'sold') AND item_fingerprint IS NOT NULL;",
@@ -615,7 +615,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-item-read-by-anyone',
-    invariant: 9,
+    invariant: 10,
     description: "GET item lets any signed-in user read a sold, delivered ticket's item (the buyer check is gone)",
     file: 'tickets/src/domain/ticket-items.domain.ts',
     find: "if (!order || order.buyerId !== r.readerId || ticket.status !== 'sold') throw",
@@ -625,7 +625,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-buyer-reads-before-delivery',
-    invariant: 9,
+    invariant: 10,
     description: "the buyer reads the item as soon as the order is paid, before delivery (a later listing's item the seller may still replace)",
     file: 'tickets/src/domain/ticket-items.domain.ts',
     find: 'if (!ticket.deliveredAt) throw new ConflictError(NOT_DELIVERED_YET);',
@@ -635,7 +635,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-item-read-not-recorded',
-    invariant: 9,
+    invariant: 10,
     description: 'a read of an item is no longer recorded in item_reads',
     file: 'tickets/src/domain/ticket-items.domain.ts',
     find: 'await recordItemRead(tx, { ticketId: r.ticketId, readerId: r.readerId, role, ip: r.ip, userAgent: r.userAgent });',
@@ -645,7 +645,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-item-sealed-without-ticket-id',
-    invariant: 9,
+    invariant: 10,
     description: "items are sealed and opened without the ticket id as associated data: a sealed blob copied to another ticket opens there",
     file: 'tickets/src/items/item-sealing.ts',
     find: "  const cipher = createCipheriv(ALGORITHM, key, iv);\n  cipher.setAAD(Buffer.from(ticketId, 'utf8'));\n",
@@ -655,7 +655,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-item-iv-fixed',
-    invariant: 9,
+    invariant: 10,
     description: 'every item is sealed with the same IV under a key: AES-GCM nonce reuse (XOR of two items leaks, and the key can be forged)',
     file: 'tickets/src/items/item-sealing.ts',
     find: 'const iv = randomBytes(IV_BYTES);',
@@ -664,7 +664,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-item-stored-in-clear',
-    invariant: 9,
+    invariant: 10,
     description: "the sealing's ciphertext is the plaintext (encryption switched off in both directions): barcode and PDF readable in the database",
     file: 'tickets/src/items/item-sealing.ts',
     find: 'const ciphertext = Buffer.concat([cipher.update(encode(content)), cipher.final()]);',
@@ -682,7 +682,7 @@ export const MUTANTS = [
   },
   {
     name: 'tickets-fingerprint-unkeyed',
-    invariant: 9,
+    invariant: 10,
     description: "the barcode fingerprint's HMAC is keyed with an empty key (in effect a plain hash): anyone with the database confirms a guessed barcode (barcodes are short, often sequential)",
     file: 'tickets/src/items/item-sealing.ts',
     find: "return createHmac('sha256', fingerprintKey).update(normaliseBarcode(barcode), 'utf8').digest();",
