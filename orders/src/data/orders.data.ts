@@ -178,6 +178,22 @@ export async function cancelOrderIfIn(
 }
 
 /**
+ * The event is cancelled: every live order of it (a hold, or paid) is cancelled (reason event_cancelled) and its
+ * tickets released, in one statement. Rows are locked in id order first, so two such statements, or one and a
+ * payment batch, wait for each other instead of locking in opposite orders; the status guard makes a repeat, or an
+ * order a payment or an expiry decided meanwhile, change nothing.
+ */
+export function cancelLiveOrdersOfEvent(db: Queryable, eventId: string): Promise<OrderRow[]> {
+  return cancelWhere(
+    db,
+    `id IN (SELECT id FROM orders WHERE event_id = $1 AND status IN ('created', 'awaiting:payment', 'complete') ORDER BY id FOR UPDATE)
+     AND status IN ('created', 'awaiting:payment', 'complete')`,
+    `'event_cancelled'`,
+    [eventId],
+  );
+}
+
+/**
  * The payment's decisive write: an order still payable, for exactly its total, becomes complete (its tickets stay
  * active: now owned). Undefined when it was not (cancelled, complete, unknown, or the charge was for another amount).
  */

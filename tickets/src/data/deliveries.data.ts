@@ -1,6 +1,7 @@
 import type { DeliveryMethod, Queryable } from '@ticketing/common';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'missed';
+/** `cancelled`: the event was cancelled before the items came (nobody delivers for it; orders refunds). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'missed' | 'cancelled';
 
 /** A completed order's delivery (migrations/0003_delivery.sql). */
 export interface DeliveryRow {
@@ -20,17 +21,19 @@ const COLUMNS = `d.order_id AS "orderId", d.listing_id AS "listingId", d.ticket_
 
 /**
  * The order's delivery, created once: null when it already exists (a repeated order.completed publishes nothing
- * again). `deliveredAt` set: delivered at once.
+ * again). `deliveredAt` set: delivered at once; `cancelledAt` set: born cancelled (the event is cancelled).
  */
 export async function insertDelivery(
   db: Queryable,
-  d: { orderId: string; listingId: string; ticketIds: string[]; deadline: Date; deliveredAt: Date | null },
+  d: { orderId: string; listingId: string; ticketIds: string[]; deadline: Date; deliveredAt: Date | null; cancelledAt?: Date | null },
 ): Promise<boolean> {
   const res = await db.query(
-    `INSERT INTO deliveries (order_id, listing_id, ticket_ids, deadline, status, delivered_at)
-     VALUES ($1, $2, $3, $4, CASE WHEN $5::timestamptz IS NULL THEN 'pending' ELSE 'delivered' END, $5)
+    `INSERT INTO deliveries (order_id, listing_id, ticket_ids, deadline, status, delivered_at, cancelled_at)
+     VALUES ($1, $2, $3, $4,
+             CASE WHEN $6::timestamptz IS NOT NULL THEN 'cancelled' WHEN $5::timestamptz IS NULL THEN 'pending' ELSE 'delivered' END,
+             CASE WHEN $6::timestamptz IS NULL THEN $5::timestamptz END, $6)
      ON CONFLICT (order_id) DO NOTHING`,
-    [d.orderId, d.listingId, d.ticketIds, d.deadline, d.deliveredAt],
+    [d.orderId, d.listingId, d.ticketIds, d.deadline, d.deliveredAt, d.cancelledAt ?? null],
   );
   return res.rowCount === 1;
 }
@@ -76,4 +79,23 @@ export async function moveDeadlinesOfEvent(db: Queryable, eventId: string, deadl
     [eventId, deadline],
   );
   return rows;
+}
+
+/**
+ * The event is cancelled: its pending deliveries stop (nobody can deliver for it), so the sweeper never claims them
+ * and an upload finds them closed. Delivered and missed ones stay as decided. Returns how many.
+ */
+export async function cancelPendingDeliveriesOfEvent(db: Queryable, eventId: string, at: Date): Promise<number> {
+  const res = await db.query(
+    `UPDATE deliveries d SET status = 'cancelled', cancelled_at = $2 FROM listings l
+      WHERE l.id = d.listing_id AND l.event_id = $1 AND d.status = 'pending'`,
+    [eventId, at],
+  );
+  return res.rowCount ?? 0;
+}
+
+/** One order's pending delivery stops (its order was cancelled with its event); false when it was not pending. */
+export async function cancelPendingDelivery(db: Queryable, orderId: string, at: Date): Promise<boolean> {
+  const res = await db.query(`UPDATE deliveries SET status = 'cancelled', cancelled_at = $2 WHERE order_id = $1 AND status = 'pending'`, [orderId, at]);
+  return res.rowCount === 1;
 }

@@ -64,6 +64,15 @@ export async function lockListing(db: Queryable, id: string): Promise<ListingRow
   return rows[0] ?? null;
 }
 
+/** The event's listings not yet withdrawn, locked in id order (one order for every closer: no deadlock between two). */
+export async function lockOpenListingsOfEvent(db: Queryable, eventId: string): Promise<ListingRow[]> {
+  const { rows } = await db.query<ListingRow>(
+    `SELECT ${COLUMNS} FROM listings WHERE event_id = $1 AND status <> 'withdrawn' ORDER BY id FOR UPDATE`,
+    [eventId],
+  );
+  return rows;
+}
+
 export interface ListingTermChanges {
   section?: string;
   /** null clears the row. */

@@ -75,6 +75,15 @@ export async function withdrawAvailableTickets(db: Queryable, listingId: string)
   return res.rowCount ?? 0;
 }
 
+/** The event is cancelled: the order's held or sold tickets leave the market for good. Returns their ids. */
+export async function withdrawTicketsOfOrder(db: Queryable, listingId: string, orderId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE tickets SET status = 'withdrawn', order_id = NULL WHERE listing_id = $1 AND order_id = $2 AND status IN ('held', 'sold') RETURNING id`,
+    [listingId, orderId],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** One ticket, unlocked (to find its listing before taking the listing's lock). */
 export async function findTicket(db: Queryable, id: string): Promise<TicketRow | null> {
   const { rows } = await db.query<TicketRow>(`SELECT ${COLUMNS} FROM tickets WHERE id = $1`, [id]);

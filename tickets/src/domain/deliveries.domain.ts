@@ -11,6 +11,7 @@ export interface DeliveryRules {
 }
 
 export const DEADLINE_PASSED = 'The delivery deadline has passed; the order was refunded';
+export const EVENT_CANCELLED = 'The event is cancelled; the order was refunded';
 
 /** Items are due `cutoffHours` before the event starts. */
 export function deliveryDeadline(startsAt: Date, rules: DeliveryRules): Date {
@@ -29,6 +30,11 @@ export async function startDelivery(tx: Queryable, listing: ListingRow, orderId:
   if (!event) logger.error({ listingId: listing.id, eventId: listing.eventId }, 'order.completed for a listing whose event the replica lacks; deadline = now');
   const deadline = event ? deliveryDeadline(event.startsAt, rules) : new Date();
   const now = new Date();
+  // Paid before orders heard of the cancellation: orders cancels the order (event_cancelled), so nothing is delivered.
+  if (event?.status === 'cancelled') {
+    await insertDelivery(tx, { orderId, listingId: listing.id, ticketIds, deadline, deliveredAt: null, cancelledAt: now });
+    return;
+  }
   const ready = await allHaveItems(tx, ticketIds);
   const facts = { orderId, listingId: listing.id, ticketIds, method: listing.delivery };
   if (!(await insertDelivery(tx, { ...facts, deadline, deliveredAt: ready ? now : null }))) return;
@@ -50,6 +56,7 @@ export async function lockPendingDelivery(tx: Queryable, orderId: string, now: D
   const delivery = await lockDelivery(tx, orderId);
   if (!delivery) return { state: 'none' };
   if (delivery.status === 'missed' || (delivery.status === 'pending' && delivery.deadline <= now)) return { state: 'closed', reason: DEADLINE_PASSED };
+  if (delivery.status === 'cancelled') return { state: 'closed', reason: EVENT_CANCELLED };
   if (delivery.status === 'delivered') return { state: 'closed', reason: 'The tickets of this order are already delivered' };
   return { state: 'open', delivery };
 }

@@ -3,6 +3,7 @@ import { markOrderNotDelivered, rememberOrder, ticketsWithNewerOrder } from '../
 import { lockListing, type ListingRow } from '../data/listings.data';
 import { lockTickets, setTicketsState, type TicketRow } from '../data/tickets.data';
 import { startDelivery, type DeliveryRules } from './deliveries.domain';
+import { withdrawOrderOfCancelledEvent } from './event-cancellation.domain';
 import { recordListingChanged } from './listing-events';
 
 /**
@@ -20,7 +21,9 @@ import { recordListingChanged } from './listing-events';
  *  |                   | available, withdrawn, or held by an older order  | held by X (a withdrawal that crossed X in |
  *  |                   |                                                  | flight loses: orders took it first; an    |
  *  |                   |                                                  | older holder's cancellation is on its way)|
- *  | order.cancelled X | X known completed                                | nothing (orders never cancels those)      |
+ *  | order.cancelled X | reason not_delivered / event_cancelled           | X's sold (and, event_cancelled, held)     |
+ *  |                   |                                                  | tickets withdrawn for good                |
+ *  |                   | X known completed                                | nothing (orders never cancels those)      |
  *  |                   | held by X                                        | available, or withdrawn if the listing is |
  *  |                   | anything else (another order's, sold, free)      | nothing: only the holder frees            |
  *  | order.completed X | sold to X                                        | nothing (a repeat)                        |
@@ -99,6 +102,7 @@ export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelle
   const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.cancelled');
   if (!locked) return 'unknown-listing';
   if (order.reason === 'not_delivered') return withdrawUndelivered(ctx, order, locked);
+  if (order.reason === 'event_cancelled') return (await withdrawOrderOfCancelledEvent(ctx, order)) ? 'withdrawn' : 'unchanged';
   const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state === 'completed') {
