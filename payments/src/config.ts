@@ -3,6 +3,10 @@ import { configFields, defineService, type ServiceConfig } from '@ticketing/comm
 
 const optionalPort = z.coerce.number({ error: 'a TCP port number' }).int().min(1).max(65535).optional();
 
+function attemptsPerHour(fallback: number) {
+  return z.coerce.number({ error: 'a whole number of payment attempts' }).int().positive().default(fallback);
+}
+
 /** Who payments is and every variable it reads (docs/services/payments.md). */
 export const paymentsService = defineService({
   name: 'payments',
@@ -27,6 +31,10 @@ export const paymentsService = defineService({
     PAYMENTS_SWEEP_INTERVAL_SECONDS: configFields.seconds(15),
     /** A payment attempt still pending after this lost its request (must exceed the gateway's timeout with retries). */
     PAYMENTS_STALE_ATTEMPT_SECONDS: configFields.seconds(120),
+    /** Card testing: attempts that reached the provider for one order in the last hour, beyond which 429. */
+    PAYMENT_ATTEMPTS_PER_ORDER_PER_HOUR: attemptsPerHour(5),
+    /** The same across all of one buyer's orders. */
+    PAYMENT_ATTEMPTS_PER_BUYER_PER_HOUR: attemptsPerHour(20),
   },
 });
 

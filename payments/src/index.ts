@@ -16,12 +16,17 @@ runService({
       intervalMs: config.PAYMENTS_SWEEP_INTERVAL_SECONDS * 1000,
       staleAttemptMs: config.PAYMENTS_STALE_ATTEMPT_SECONDS * 1000,
     };
+    const attemptLimits = {
+      perOrder: config.PAYMENT_ATTEMPTS_PER_ORDER_PER_HOUR,
+      perBuyer: config.PAYMENT_ATTEMPTS_PER_BUYER_PER_HOUR,
+      windowSeconds: 3600,
+    };
     return {
       consumers: [ordersConsumer({ pool, gateway, logger })],
       background: [{ name: 'payments sweeper', start: () => startPaymentsSweeper({ pool, gateway, logger, ...sweep }) }],
       http: (health) =>
-        buildApp({ pool, logger, health, gateway, currency: config.PAYMENT_CURRENCY, jwtPublicKey: config.JWT_PUBLIC_KEY, production: config.NODE_ENV === 'production' }),
-      describe: { gateway: gateway.name, currency: config.PAYMENT_CURRENCY },
+        buildApp({ pool, logger, health, gateway, currency: config.PAYMENT_CURRENCY, attemptLimits, jwtPublicKey: config.JWT_PUBLIC_KEY, production: config.NODE_ENV === 'production' }),
+      describe: { gateway: gateway.name, currency: config.PAYMENT_CURRENCY, attemptLimits },
     };
   },
 });

@@ -1,7 +1,7 @@
 import type { Queryable } from '@ticketing/common';
 import { selectList } from './select-list';
 
-export type AttemptStatus = 'pending' | 'succeeded' | 'declined' | 'failed';
+export type AttemptStatus = 'pending' | 'succeeded' | 'declined' | 'invalid_token';
 
 export interface PaymentAttempt {
   id: string;

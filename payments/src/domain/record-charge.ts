@@ -65,11 +65,13 @@ export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt,
 /**
  * After the provider refused an attempt: a decline or a rejected token ends it (nothing was charged, the next try gets a
  * new attempt and key). Any other failure leaves it pending: the outcome is unknown until the same key is replayed.
+ * A decline reached a card and counts toward the attempt limits; a rejected token did not and does not, but its row
+ * stays: the provider has seen its idempotency key, which must never be handed to another token.
  */
 export async function recordFailedCharge(pool: Pool, attempt: PaymentAttempt, err: unknown): Promise<void> {
   if (err instanceof PaymentDeclinedError) {
     await finishAttempt(pool, attempt.id, { status: 'declined', failureMessage: err.message });
   } else if (err instanceof InvalidPaymentTokenError) {
-    await finishAttempt(pool, attempt.id, { status: 'failed', failureMessage: err.message });
+    await finishAttempt(pool, attempt.id, { status: 'invalid_token', failureMessage: err.message });
   }
 }

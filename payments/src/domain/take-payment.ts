@@ -3,7 +3,8 @@ import { ConflictError, ForbiddenError, NotFoundError, withTransaction, type Log
 import { findOrder } from '../data/orders.data';
 import { findLatestAttempt, insertAttempt, type PaymentAttempt } from '../data/payment-attempts.data';
 import { findPaymentByOrder, type Payment } from '../data/payments.data';
-import type { PaymentGateway } from '../gateways/payment-gateway';
+import { InvalidPaymentTokenError, type PaymentGateway } from '../gateways/payment-gateway';
+import { DEFAULT_ATTEMPT_LIMITS, ensureRoomForAttempt, type AttemptLimits } from './attempt-limits';
 import { AlreadyPaidError, chargeRequestFor, recordFailedCharge, recordSucceededCharge } from './record-charge';
 
 export type { Payment } from '../data/payments.data';
@@ -14,6 +15,8 @@ export interface PaymentsDeps {
   /** ISO 4217, lower case. */
   currency: string;
   logger: Logger;
+  /** Card testing (PAYMENT_ATTEMPTS_PER_ORDER_PER_HOUR, _PER_BUYER_PER_HOUR); defaults 5 and 20 an hour. */
+  attemptLimits?: AttemptLimits;
   now?: () => Date;
 }
 
@@ -38,6 +41,9 @@ export function idempotencyKeyFor(orderId: string, attemptNo: number): string {
  * same request (same key → the same charge) and stores it.
  */
 export async function takePayment(deps: PaymentsDeps, req: PaymentRequest): Promise<Payment> {
+  if (!deps.gateway.token.pattern.test(req.token)) {
+    throw new InvalidPaymentTokenError(`token must be ${deps.gateway.token.description}`);
+  }
   const attempt = await withTransaction(deps.pool, (tx) => beginAttempt(tx, deps, req));
   let providerId: string;
   try {
@@ -67,6 +73,8 @@ async function beginAttempt(tx: PoolClient, deps: PaymentsDeps, req: PaymentRequ
     if (latest.token === req.token) return latest;
     throw new ConflictError('Another payment for this order is in progress; try again shortly');
   }
+  // Only a new attempt is limited: the repeat above reuses its key and cannot charge again.
+  await ensureRoomForAttempt(tx, deps.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS, order);
   const attemptNo = (latest?.attemptNo ?? 0) + 1;
   return insertAttempt(tx, {
     id: randomUUID(),

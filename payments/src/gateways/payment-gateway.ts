@@ -29,8 +29,19 @@ export interface RefundRequest {
  */
 export interface PaymentGateway {
   readonly name: string;
+  /**
+   * The shape of the provider's tokens (Stripe: tok_… or pm_…). A token of another shape is refused (400) before
+   * anything is stored or sent: a card number pasted as a token must never be written down.
+   */
+  readonly token: TokenShape;
   charge(req: ChargeRequest): Promise<{ providerId: string }>;
   refund(req: RefundRequest): Promise<{ refundId: string }>;
+}
+
+export interface TokenShape {
+  pattern: RegExp;
+  /** For the 400's message: "a Stripe token (tok_… or pm_…)". */
+  description: string;
 }
 
 /** The token does not name a usable payment method; nothing was charged. */

@@ -8,6 +8,7 @@ import {
   type ChargeRequest,
   type PaymentGateway,
   type RefundRequest,
+  type TokenShape,
 } from './payment-gateway';
 
 export interface StripeGatewayOptions {
@@ -36,6 +37,8 @@ type TokenPaymentMethodData = { type: 'card'; card: { token: string } };
  */
 export class StripeGateway implements PaymentGateway {
   readonly name = 'stripe';
+  /** A legacy card token (Stripe.js createToken) or a PaymentMethod id (createPaymentMethod, pm_card_visa in tests). */
+  readonly token: TokenShape = { pattern: /^(tok|pm)_[A-Za-z0-9_]{1,250}$/, description: 'a Stripe card token (tok_…) or PaymentMethod id (pm_…)' };
   private readonly stripe: Stripe;
   private readonly logger: Logger;
 
@@ -53,7 +56,10 @@ export class StripeGateway implements PaymentGateway {
   }
 
   async charge(req: ChargeRequest): Promise<{ providerId: string }> {
-    const paymentMethodData: TokenPaymentMethodData = { type: 'card', card: { token: req.token } };
+    const tokenData: TokenPaymentMethodData = { type: 'card', card: { token: req.token } };
+    const paymentMethod = req.token.startsWith('pm_')
+      ? { payment_method: req.token }
+      : { payment_method_data: tokenData as unknown as Stripe.PaymentIntentCreateParams.PaymentMethodData };
     let intent: Stripe.PaymentIntent;
     try {
       intent = await this.stripe.paymentIntents.create(
@@ -63,7 +69,7 @@ export class StripeGateway implements PaymentGateway {
           confirm: true,
           // Card only in effect: with redirects off, no method can leave the intent waiting for the buyer elsewhere.
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-          payment_method_data: paymentMethodData as unknown as Stripe.PaymentIntentCreateParams.PaymentMethodData,
+          ...paymentMethod,
           metadata: req.metadata,
         },
         { idempotencyKey: req.idempotencyKey },
@@ -102,7 +108,7 @@ export class StripeGateway implements PaymentGateway {
     if (
       operation === 'charge' &&
       err instanceof Stripe.errors.StripeInvalidRequestError &&
-      (err.param?.startsWith('payment_method_data') || err.code === 'token_already_used')
+      (err.param === 'payment_method' || err.param?.startsWith('payment_method_data') || err.code === 'token_already_used')
     ) {
       return new InvalidPaymentTokenError(err.message);
     }

@@ -7,6 +7,7 @@ import {
   type ChargeRequest,
   type PaymentGateway,
   type RefundRequest,
+  type TokenShape,
 } from './payment-gateway';
 
 /** Stripe's test tokens that succeed. */
@@ -49,6 +50,7 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`
  */
 export class TestGateway implements PaymentGateway {
   readonly name = 'test';
+  readonly token: TokenShape = { pattern: /^tok_[A-Za-z0-9_]{1,250}$/, description: 'a test card token (tok_…, e.g. tok_visa)' };
 
   constructor(private readonly db: Queryable) {}
 

@@ -25,8 +25,9 @@ import {
 
 export { publishRawEvent } from '@ticketing/common/testing';
 import { buildApp } from '../../src/app';
+import type { AttemptLimits } from '../../src/domain/attempt-limits';
 import { insertOrder, type ReplicaOrder } from '../../src/data/orders.data';
-import type { ChargeRequest, PaymentGateway, RefundRequest } from '../../src/gateways/payment-gateway';
+import type { ChargeRequest, PaymentGateway, RefundRequest, TokenShape } from '../../src/gateways/payment-gateway';
 import { PAYMENTS_MIGRATIONS } from '../../src/migrations';
 import type { RefundDeps } from '../../src/domain/refunds';
 import { ordersConsumer } from '../../src/events/orders.consumer';
@@ -38,8 +39,8 @@ export function createPaymentsTestDatabase(): Promise<TestDatabase> {
   return createTestDatabase(PAYMENTS_MIGRATIONS, 'payments');
 }
 
-export function paymentsTestApp(pool: Pool, gateway: PaymentGateway, opts: { now?: () => Date; currency?: string } = {}) {
-  return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, gateway, currency: opts.currency, now: opts.now });
+export function paymentsTestApp(pool: Pool, gateway: PaymentGateway, opts: { now?: () => Date; currency?: string; attemptLimits?: AttemptLimits } = {}) {
+  return buildApp({ pool, logger: silentLogger, jwtPublicKey: testKeys().publicKey, gateway, currency: opts.currency, attemptLimits: opts.attemptLimits, now: opts.now });
 }
 
 /** The orders service's default rates (BUYER_FEE_PERCENT 10, SELLER_FEE_PERCENT 5): fixtures price orders as it would. */
@@ -98,6 +99,7 @@ export async function outboxEvents(db: Queryable, subject?: string): Promise<Out
  */
 export class ObservedGateway implements PaymentGateway {
   readonly name: string;
+  readonly token: TokenShape;
   readonly charges: ChargeRequest[] = [];
   readonly refunds: RefundRequest[] = [];
   refundFailures = 0;
@@ -107,6 +109,7 @@ export class ObservedGateway implements PaymentGateway {
 
   constructor(private readonly inner: PaymentGateway) {
     this.name = `observed-${inner.name}`;
+    this.token = inner.token;
   }
 
   async charge(req: ChargeRequest): Promise<{ providerId: string }> {

@@ -85,6 +85,8 @@ const DECLINE_CODES: Record<string, { code: string; decline_code: string }> = {
   tok_chargeDeclinedProcessingError: { code: 'processing_error', decline_code: 'processing_error' },
 };
 
+const knownToken = (token: string) => token in TEST_DECLINING_TOKENS || (TEST_SUCCEEDING_TOKENS as readonly string[]).includes(token);
+
 export async function startStripeFake(): Promise<StripeFake> {
   const requests: RecordedRequest[] = [];
   const paymentIntents: FakePaymentIntent[] = [];
@@ -97,17 +99,25 @@ export async function startStripeFake(): Promise<StripeFake> {
   function createPaymentIntent(form: FormValue): Answer {
     const amount = Number(get(form, 'amount'));
     const currency = get(form, 'currency');
-    const token = get(form, 'payment_method_data', 'card', 'token');
+    const paymentMethod = get(form, 'payment_method');
     if (!Number.isInteger(amount) || amount < 50) return stripeError(400, { type: 'invalid_request_error', code: 'amount_too_small', param: 'amount', message: 'Amount must be at least $0.50 usd' });
     if (!currency) return stripeError(400, { type: 'invalid_request_error', code: 'parameter_missing', param: 'currency', message: 'Missing required param: currency.' });
-    if (get(form, 'payment_method_data', 'type') !== 'card' || !token) {
+    // Stripe's test PaymentMethods mirror its test tokens: pm_card_visa is tok_visa, pm_card_chargeDeclined tok_chargeDeclined.
+    const token = paymentMethod?.startsWith('pm_card_') ? paymentMethod.replace(/^pm_card_/, 'tok_') : paymentMethod ? undefined : get(form, 'payment_method_data', 'card', 'token');
+    if (paymentMethod && (!token || !knownToken(token))) {
+      return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${paymentMethod}'` });
+    }
+    if (get(form, 'payment_method_data', 'type') !== 'card' && !paymentMethod) {
       return stripeError(400, { type: 'invalid_request_error', code: 'parameter_missing', param: 'payment_method_data[card][token]', message: 'Missing required param: payment_method_data[card][token].' });
+    }
+    if (!token) {
+      return stripeError(400, { type: 'invalid_request_error', code: 'parameter_missing', param: 'payment_method_data[card][token]', message: 'Missing required param: payment_method_data[card][token].' });
+    }
+    if (!knownToken(token)) {
+      return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method_data[card][token]', message: `No such token: '${token}'` });
     }
     const metadata = (typeof form === 'object' && typeof form.metadata === 'object' ? form.metadata : {}) as Record<string, string>;
     const declined = TEST_DECLINING_TOKENS[token];
-    if (!declined && !(TEST_SUCCEEDING_TOKENS as readonly string[]).includes(token)) {
-      return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method_data[card][token]', message: `No such token: '${token}'` });
-    }
     const intent: FakePaymentIntent = { id: newId('pi'), amount, currency, token, metadata, status: declined ? 'requires_payment_method' : 'succeeded' };
     paymentIntents.push(intent);
     const json = { id: intent.id, object: 'payment_intent', amount, currency, status: intent.status, metadata, livemode: false };
