@@ -134,3 +134,50 @@ test('the gateway maps each decline token to PaymentDeclinedError with the messa
     gateway.charge({ amountCents: 1000, currency: 'usd', token: 'tok_chargeDeclinedExpiredCard', idempotencyKey: randomUUID(), metadata: {} }),
   ).rejects.toEqual(new PaymentDeclinedError('Your card has expired.'));
 });
+
+describe('card testing through Stripe', () => {
+  const attemptRows = () => count(db.pool, 'SELECT 1 FROM payment_attempts');
+
+  test('a malformed token is a 400 on the token field before anything is stored or sent to Stripe', async () => {
+    const buyer = signedInUser();
+    const order = await seedOrder(db.pool, { userId: buyer.id });
+    const [rows, received] = [await attemptRows(), fake.received()];
+    const res = await pay(buyer.cookie, order.id, '4242424242424242');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ message: 'token must be a Stripe card token (tok_…) or PaymentMethod id (pm_…)', field: 'token' }] });
+    expect(await attemptRows()).toBe(rows);
+    expect(fake.received()).toBe(received);
+  });
+
+  test('a PaymentMethod id goes to Stripe as payment_method; one Stripe does not know is a 400 that counts toward no limit', async () => {
+    const buyer = signedInUser();
+    const order = await seedOrder(db.pool, { userId: buyer.id });
+    for (let i = 0; i < 6; i++) {
+      const res = await pay(buyer.cookie, order.id, `pm_missing${i}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ errors: [{ message: `No such PaymentMethod: 'pm_missing${i}'`, field: 'token' }] });
+    }
+    expect(await count(db.pool, "SELECT 1 FROM payment_attempts WHERE order_id = $1 AND status = 'invalid_token'", [order.id])).toBe(6);
+    expect(await count(db.pool, 'SELECT 1 FROM payments WHERE order_id = $1', [order.id])).toBe(0);
+
+    const paid = await pay(buyer.cookie, order.id, 'pm_card_visa');
+    expect(paid.status).toBe(201);
+    const sent = intentRequestsFor(order.id).at(-1)!;
+    expect(sent.form).toMatchObject({ payment_method: 'pm_card_visa' });
+    expect(sent.form).not.toHaveProperty('payment_method_data');
+  });
+
+  test('Stripe declines count: after 5 on one order the 6th attempt is 429 with Retry-After and never reaches Stripe', async () => {
+    const buyer = signedInUser();
+    const order = await seedOrder(db.pool, { userId: buyer.id });
+    for (const token of ['tok_chargeDeclined', 'pm_card_chargeDeclinedExpiredCard', 'tok_chargeDeclinedIncorrectCvc', 'tok_chargeDeclined', 'pm_card_chargeDeclined']) {
+      expect((await pay(buyer.cookie, order.id, token)).status).toBe(402);
+    }
+    const received = fake.received();
+    const refused = await pay(buyer.cookie, order.id, 'tok_visa');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3590);
+    expect(fake.received()).toBe(received);
+    expect(await count(db.pool, 'SELECT 1 FROM payment_attempts WHERE order_id = $1', [order.id])).toBe(5);
+  });
+});
