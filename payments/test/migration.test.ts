@@ -47,6 +47,12 @@ async function fillThroughOldSchema(): Promise<void> {
      VALUES ($1, $2, 1, $3, 1999, 'usd', 'tok_visa', 'succeeded', 'pi_test_old')`,
     [attemptId, orders.paid, orders.paid],
   );
+  // Before 0006 a token the provider rejected left its attempt 'failed'.
+  await db.pool.query(
+    `INSERT INTO payment_attempts (id, order_id, attempt_no, idempotency_key, amount_cents, currency, token, status, failure_message)
+     VALUES ($1, $2, 1, $3, 2500, 'usd', 'tok_lost', 'failed', 'No such token: ''tok_lost''')`,
+    [randomUUID(), orders.open, orders.open],
+  );
   await db.pool.query(
     `INSERT INTO payments (id, order_id, attempt_id, amount_cents, currency, provider_id) VALUES ($1, $2, $3, 1999, 'usd', 'pi_test_old')`,
     [randomUUID(), orders.paid, attemptId],
@@ -56,7 +62,7 @@ async function fillThroughOldSchema(): Promise<void> {
 test('old one-ticket orders become orders of one: listing = ticket, the legacy event, unit = total = price, no fees; payments kept', async () => {
   await fillThroughOldSchema();
   const applied = await runMigrations(db.pool, PAYMENTS_MIGRATIONS);
-  expect(applied).toEqual(['0004_orders_of_k.sql', '0005_payouts.sql']);
+  expect(applied).toEqual(['0004_orders_of_k.sql', '0005_payouts.sql', '0006_payment_attempt_limits.sql']);
 
   const migrated = (id: string, ticketId: string, cents: number, status: string, version: number) => ({
     id,
@@ -82,6 +88,11 @@ test('old one-ticket orders become orders of one: listing = ticket, the legacy e
   const columns = await db.pool.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'price_cents'");
   expect(columns.rowCount).toBe(0);
   expect((await db.pool.query('SELECT order_id, amount_cents FROM payments')).rows).toEqual([{ order_id: orders.paid, amount_cents: 1999 }]);
+  // 0006: a rejected token's attempt is named for what it is (and counts toward no attempt limit).
+  expect((await db.pool.query('SELECT order_id, status FROM payment_attempts ORDER BY status')).rows).toEqual([
+    { order_id: orders.open, status: 'invalid_token' },
+    { order_id: orders.paid, status: 'succeeded' },
+  ]);
   // 0005: the order already paid owes its seller (unknown before listings) its price, no fee; no other order owes anything.
   expect((await db.pool.query('SELECT order_id, seller_id, amount_cents, fee_cents, status, cancelled_at FROM payouts')).rows).toEqual([
     { order_id: orders.paid, seller_id: null, amount_cents: 1999, fee_cents: 0, status: 'pending', cancelled_at: null },
