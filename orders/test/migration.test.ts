@@ -46,7 +46,7 @@ beforeAll(async () => {
   await insertOrder(orders.expired, tickets.cancelled, 'cancelled', 2500, { reason: 'expired', expiresIn: '-5 minutes' });
   await insertOrder(orders.sold, tickets.sold, 'complete', 1999, { paymentId: payment });
 
-  expect(await runMigrations(db.pool, ORDERS_MIGRATIONS)).toEqual(['catalog-events/0001_catalog_events.sql', 'orders/0002_orders_of_k.sql', 'orders/0003_delivery.sql']);
+  expect(await runMigrations(db.pool, ORDERS_MIGRATIONS)).toEqual(['catalog-events/0001_catalog_events.sql', 'orders/0002_orders_of_k.sql', 'orders/0003_delivery.sql', 'orders/0004_event_cancelled.sql']);
 });
 afterAll(async () => {
   await db.drop();
