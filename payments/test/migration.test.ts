@@ -62,7 +62,7 @@ async function fillThroughOldSchema(): Promise<void> {
 test('old one-ticket orders become orders of one: listing = ticket, the legacy event, unit = total = price, no fees; payments kept', async () => {
   await fillThroughOldSchema();
   const applied = await runMigrations(db.pool, PAYMENTS_MIGRATIONS);
-  expect(applied).toEqual(['0004_orders_of_k.sql', '0005_payouts.sql', '0006_payment_attempt_limits.sql']);
+  expect(applied).toEqual(['0004_orders_of_k.sql', '0005_payouts.sql', '0006_payment_attempt_limits.sql', '0007_ledger.sql']);
 
   const migrated = (id: string, ticketId: string, cents: number, status: string, version: number) => ({
     id,

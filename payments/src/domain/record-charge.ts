@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, PG_UNIQUE_VIOLATION, isPgError, withTransaction, type Logger, type Pool } from '@ticketing/common';
 import { finishAttempt, type PaymentAttempt } from '../data/payment-attempts.data';
+import { postCharge } from '../data/ledger.data';
 import { findPaymentByOrder, insertPayment, type Payment } from '../data/payments.data';
 import { InvalidPaymentTokenError, PaymentDeclinedError, type ChargeRequest } from '../gateways/payment-gateway';
 import { recordPaymentCreated } from './payment-events';
@@ -26,8 +27,8 @@ export class AlreadyPaidError extends ConflictError {
 }
 
 /**
- * After the provider charged an attempt: in ONE transaction, end the attempt, store the payment and put
- * payment.created in the outbox. Orders then completes the order, or (if it was cancelled meanwhile) answers
+ * After the provider charged an attempt: in ONE transaction, end the attempt, store the payment, post it to the
+ * ledger and put payment.created in the outbox. Orders then completes the order, or (if it was cancelled meanwhile) answers
  * order.payment_rejected and we refund: either way the charge is served or refunded (invariant 6).
  *
  * Whoever ends the attempt first stores the payment; anyone else holding the same attempt (a concurrent request with
@@ -52,6 +53,8 @@ export async function recordSucceededCharge(pool: Pool, attempt: PaymentAttempt,
         currency: attempt.currency,
         providerId,
       });
+      // The money received, in the ledger, in the same transaction: no stored payment without its posting.
+      await postCharge(tx, payment.id);
       await recordPaymentCreated(tx, payment);
       return payment;
     });

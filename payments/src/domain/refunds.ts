@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RetryLaterError, withTransaction, type Logger, type OrderPaymentRejectedEvent, type Pool, type Queryable } from '@ticketing/common';
+import { postRefundOwedOnce, postRefundPaid } from '../data/ledger.data';
 import { findPayment, markPaymentRefunded, type Payment } from '../data/payments.data';
 import { cancelPayout } from '../data/payouts.data';
 import { completeRefund, findDueRefunds, insertRefundOnce, recordRefundFailure, type Refund } from '../data/refunds.data';
@@ -38,6 +39,9 @@ export function recordRefundOwed(deps: Pick<RefundDeps, 'pool' | 'retrierGraceMs
       idempotencyKey: payment.id,
       firstRetryAt: new Date(Date.now() + (deps.retrierGraceMs ?? 60_000)),
     });
+    // The sale reversed in the ledger (fees and the seller's payable back, the total owed to the buyer) with the
+    // payout's cancellation: the payable and the payout row agree at every commit.
+    await postRefundOwedOnce(tx, refund.id);
     await cancelPayout(tx, payment.orderId);
     return refund;
   });
@@ -50,11 +54,12 @@ export async function requestProviderRefund(deps: Pick<RefundDeps, 'gateway'>, r
 }
 
 /**
- * In the caller's transaction: the refund done, the payment refunded, payment.refunded in the outbox (the event exists
+ * In the caller's transaction: the refund done, its cash-out in the ledger, the payment refunded, payment.refunded in the outbox (the event exists
  * iff the mark committed). Conditional, so the listener and the retrier racing each other publish one event.
  */
 export async function markRefunded(db: Queryable, refund: Refund, payment: Payment, providerRefundId: string): Promise<boolean> {
   if (!(await completeRefund(db, refund.id, providerRefundId))) return false;
+  await postRefundPaid(db, refund.id);
   await markPaymentRefunded(db, payment.id);
   await recordPaymentRefunded(db, payment, providerRefundId);
   return true;
