@@ -34,7 +34,9 @@ export interface CancellationAudit {
   rejectedCharges: number;
   /** Succeeded charges (payments rows) for the event's orders, and how each was refunded. */
   charges: number;
-  chargesNotRefundedOnce: Array<{ paymentId: string; refunds: number; succeeded: number; refundedCents: number | null; totalCents: number }>;
+  chargesNotRefundedOnce: Array<{ paymentId: string; refunds: number; succeeded: number; refundedCents: number | null; totalCents: number; ledger?: string }>;
+  /** payments' ledger: transactions (whole database) that do not sum to zero, and the seller payable left on these orders. */
+  ledger: { unbalancedTransactions: number; payableLeftCents: number };
   gatewayChargesWithoutOneRefund: number;
   payouts: Record<string, number>;
   listings: Record<string, number>;
@@ -63,9 +65,15 @@ export async function auditCancelledEvent(databases: Record<string, string>, eve
       WHERE p.order_id = ANY($1::uuid[]) GROUP BY p.id`,
     [ids],
   );
+  const ledger = await ledgerOfCancelledOrders(databases.payments!, ids);
+  const ledgerProblems = new Map(ledger.orders.filter((o) => o.problem).map((o) => [o.orderId, o.problem!]));
+  // A charge is refunded once in the books too: one charge, one reversal, one cash-out, every account back to zero.
   const chargesNotRefundedOnce = charges
-    .filter((c) => c.refunds !== 1 || c.succeeded !== 1 || c.refunded_cents !== totals.get(c.order_id) || c.amount_cents !== totals.get(c.order_id))
-    .map((c) => ({ paymentId: c.payment_id, refunds: c.refunds, succeeded: c.succeeded, refundedCents: c.refunded_cents, totalCents: totals.get(c.order_id)! }));
+    .filter((c) => c.refunds !== 1 || c.succeeded !== 1 || c.refunded_cents !== totals.get(c.order_id) || c.amount_cents !== totals.get(c.order_id) || ledgerProblems.has(c.order_id))
+    .map((c) => ({
+      paymentId: c.payment_id, refunds: c.refunds, succeeded: c.succeeded, refundedCents: c.refunded_cents, totalCents: totals.get(c.order_id)!,
+      ...(ledgerProblems.has(c.order_id) ? { ledger: ledgerProblems.get(c.order_id) } : {}),
+    }));
   // At the provider (the built-in test gateway): every successful charge of these orders refunded exactly once.
   const [gateway] = await queryServiceDatabase<{ n: number }>(
     databases.payments!,
@@ -94,9 +102,47 @@ export async function auditCancelledEvent(databases: Record<string, string>, eve
     charges: charges.length,
     rejectedCharges: charges.filter((c) => !orders.some((o) => o.id === c.order_id && o.payment_id === c.payment_id)).length,
     chargesNotRefundedOnce,
+    ledger: { unbalancedTransactions: ledger.unbalancedTransactions, payableLeftCents: ledger.payableLeftCents },
     gatewayChargesWithoutOneRefund: gateway!.n,
     payouts: tally(payouts),
     listings: tally(listings),
     tickets: tally(tickets),
+  };
+}
+
+/**
+ * payments' ledger after the cancellation: every transaction balanced (the database refuses otherwise at commit; this
+ * reads it back), and per paid order one charge, one reversal (refund_owed) and one cash-out (refund) leaving every
+ * account, the seller's payable included, at zero for the order.
+ */
+async function ledgerOfCancelledOrders(database: string, orderIds: string[]) {
+  const [unbalanced] = await queryServiceDatabase<{ n: number }>(
+    database,
+    `SELECT count(*)::int AS n FROM (SELECT t.id FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+                                     GROUP BY t.id HAVING coalesce(sum(e.amount_cents), 0) <> 0 OR count(e.*) < 2) x`,
+  );
+  const rows = await queryServiceDatabase<{ order_id: string; charges: number; reversals: number; refunds: number; accounts_left: string[] | null; payable_left: number }>(
+    database,
+    `SELECT p.order_id,
+            (SELECT count(*)::int FROM ledger_transactions t WHERE t.order_id = p.order_id AND t.kind = 'charge') AS charges,
+            (SELECT count(*)::int FROM ledger_transactions t WHERE t.order_id = p.order_id AND t.kind = 'refund_owed') AS reversals,
+            (SELECT count(*)::int FROM ledger_transactions t WHERE t.order_id = p.order_id AND t.kind = 'refund') AS refunds,
+            (SELECT array_agg(account || ' ' || net) FROM (SELECT e.account, sum(e.amount_cents) AS net FROM ledger_transactions t
+               JOIN ledger_entries e ON e.transaction_id = t.id WHERE t.order_id = p.order_id GROUP BY e.account HAVING sum(e.amount_cents) <> 0) a) AS accounts_left,
+            (SELECT coalesce(sum(e.amount_cents), 0)::int FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+              WHERE t.order_id = p.order_id AND e.account LIKE 'seller\\_payable:%') AS payable_left
+       FROM payments p WHERE p.order_id = ANY($1::uuid[])`,
+    [orderIds],
+  );
+  return {
+    unbalancedTransactions: unbalanced!.n,
+    payableLeftCents: rows.reduce((s, r) => s + r.payable_left, 0),
+    orders: rows.map((r) => ({
+      orderId: r.order_id,
+      problem:
+        r.charges !== 1 || r.reversals !== 1 || r.refunds !== 1 || r.accounts_left || unbalanced!.n
+          ? `charge ${r.charges}, reversal ${r.reversals}, refund ${r.refunds}; left: ${(r.accounts_left ?? []).join(', ') || 'none'}; unbalanced transactions ${unbalanced!.n}`
+          : undefined,
+    })),
   };
 }

@@ -1,5 +1,5 @@
 import type { AuditData } from './audit-data';
-import { countBy, str, type Findings } from './findings';
+import { countBy, groupBy, str, type Findings } from './findings';
 
 // docs/design.md invariants 6 (charged means served or refunded; a charge is the order's total) and 3's outer bound
 // (holds end on time), checked on what payments, orders and tickets stored.
@@ -65,6 +65,10 @@ export function paymentsAudit(data: AuditData, f: Findings, figures: Record<stri
   }
   for (const a of p.attempts) if (a.status === 'pending') f.add('payment attempt still pending', `${a.id} for ${a.orderId}`);
   for (const r of p.refunds) if (r.status !== 'succeeded') f.add('refund still pending', r.paymentId);
+  // payments' ledger, once audit-data.ts loads it (LEDGER_ENTRIES_SQL into data.payments.ledger).
+  const ledger = (p as { ledger?: LedgerRow[] }).ledger;
+  if (ledger) ledgerAudit(data, ledger, f, figures);
+  else figures.ledger = 'not loaded';
   figures.payments = {
     charges: countBy(p.charges, (c) => c.status),
     attempts: countBy(p.attempts, (a) => a.status),
@@ -101,4 +105,68 @@ export function holdsAudit(data: AuditData, f: Findings, figures: Record<string,
     if (late > HOLD_GRACE_MS) f.add('tickets released more than 60 s after their hold expired', `${order.id} (${order.quantity} tickets): ${late} ms`);
   }
   figures.expiredHolds = { cancelledAfterExpiry: lateness(cancelLate), ticketsReleasedAfterExpiry: lateness(releaseLate) };
+}
+
+/** One line of payments' ledger (account null: a transaction without lines). */
+export interface LedgerRow {
+  transactionId: string;
+  kind: string;
+  orderId: string;
+  paymentId: string | null;
+  account: string | null;
+  amountCents: number | null;
+}
+
+/** What audit-data.ts reads from payments' database for ledgerAudit (as `ledger`). */
+export const LEDGER_ENTRIES_SQL = `SELECT t.id AS "transactionId", t.kind, t.order_id AS "orderId", t.payment_id AS "paymentId",
+       e.account, e.amount_cents::int AS "amountCents"
+  FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id`;
+
+/**
+ * The money invariants on payments' double-entry ledger: every transaction sums to zero; per order, the postings are
+ * exactly its charge (total in = buyer fee + seller fee + seller's share) and, when refunded, its full reversal and
+ * cash-out; a refunded order leaves no seller payable.
+ */
+export function ledgerAudit(data: AuditData, ledger: LedgerRow[], f: Findings, figures: Record<string, unknown>): void {
+  const byTransaction = groupBy(ledger, (r) => r.transactionId);
+  for (const [id, lines] of byTransaction) {
+    const sum = lines.reduce((s, l) => s + (l.amountCents ?? 0), 0);
+    const n = lines.filter((l) => l.account !== null).length;
+    if (sum !== 0 || n < 2) f.add('ledger transaction does not sum to zero', `${id} (${lines[0]!.kind}, order ${lines[0]!.orderId}): ${n} lines, sum ${sum}c`);
+  }
+  const orders = new Map(data.orders.orders.map((o) => [o.id, o]));
+  const refundRows = new Map(data.payments.refunds.map((r) => [r.paymentId, r]));
+  const ledgerByOrder = groupBy(ledger, (r) => r.orderId);
+  const balances: Record<string, number> = {};
+  for (const l of ledger) if (l.account) balances[l.account] = (balances[l.account] ?? 0) + l.amountCents!;
+  for (const pay of data.payments.payments) {
+    const order = orders.get(pay.orderId);
+    const lines = ledgerByOrder.get(pay.orderId) ?? [];
+    const txs = (kind: string) => new Set(lines.filter((l) => l.kind === kind).map((l) => l.transactionId)).size;
+    const refund = refundRows.get(pay.id);
+    const expectedTx = { charge: 1, refund_owed: refund ? 1 : 0, refund: refund?.status === 'succeeded' ? 1 : 0 };
+    const actualTx = { charge: txs('charge'), refund_owed: txs('refund_owed'), refund: txs('refund') };
+    if (JSON.stringify(actualTx) !== JSON.stringify(expectedTx)) {
+      f.add('order ledger postings do not match its charge and refunds', `${pay.orderId}: ${JSON.stringify(actualTx)}, expected ${JSON.stringify(expectedTx)}`);
+      continue;
+    }
+    const net: Record<string, number> = {};
+    for (const l of lines) {
+      if (!l.account) continue;
+      const account = l.account.startsWith('seller_payable:') ? 'seller_payable' : l.account;
+      net[account] = (net[account] ?? 0) + l.amountCents!;
+    }
+    const payable = net.seller_payable ?? 0;
+    if (refund && payable !== 0) f.add('seller payable left for a refunded order', `${pay.orderId}: ${payable}c`);
+    if (!order) continue; // reported by paymentsAudit
+    const share = order.quantity * order.unitPriceCents - order.sellerFeeCents;
+    const expected: Record<string, number> = !refund
+      ? { buyer_funds: pay.amountCents, 'platform_fees:buyer': -order.buyerFeeCents, 'platform_fees:seller': -order.sellerFeeCents, seller_payable: -share }
+      : refund.status === 'succeeded' ? {} : { buyer_funds: pay.amountCents, refunds: -pay.amountCents };
+    const nonZero = (r: Record<string, number>) => JSON.stringify(Object.entries(r).filter(([, v]) => v !== 0).sort());
+    if (nonZero(net) !== nonZero(expected)) f.add('order ledger entries do not match its charge, fees and refunds', `${pay.orderId}: ${nonZero(net)}, expected ${nonZero(expected)}`);
+  }
+  const paid = new Set(data.payments.payments.map((x) => x.orderId));
+  for (const [orderId] of ledgerByOrder) if (!paid.has(orderId)) f.add('ledger postings for an order without a payment', orderId);
+  figures.ledger = { transactions: byTransaction.size, byKind: countBy([...byTransaction.values()].map((l) => l[0]!), (l) => l.kind), balances };
 }
