@@ -125,6 +125,8 @@ test('cancelling an event with 300 paid orders while payments arrive: everyone r
   expect(audit.payouts).toEqual({ cancelled: audit.orders.paidBeforeCancel });
   expect(audit.listings).toEqual({ withdrawn: LISTINGS });
   expect(audit.tickets).toEqual({ withdrawn: LISTINGS * SEATS.length });
+  // The books: every ledger transaction balanced, and nothing left owed to the sellers of the cancelled event.
+  expect(audit.ledger).toEqual({ unbalancedTransactions: 0, payableLeftCents: 0 });
 
   // Nothing more happens after quiet: a second look finds the same refunds.
   const again = await auditCancelledEvent(db(), eventId);

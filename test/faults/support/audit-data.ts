@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { collectEvents, type CollectedEvent } from '@ticketing/common/testing';
+import { LEDGER_ENTRIES_SQL, type LedgerRow } from './audit-payments';
 import { eventSchemas, streamOf, Streams, type Bus, type DeliveryMethod, type EventSubject, type SplitRule, type StreamKey } from '@ticketing/common';
 
 // Everything the audit looks at, read straight from each service's database and from JetStream once the platform is
@@ -91,6 +92,8 @@ export interface AuditData {
     charges: { id: string; idempotencyKey: string; amountCents: number; status: string }[];
     gatewayRefunds: { paymentIntentId: string; amountCents: number }[];
     payouts: { orderId: string; sellerId: string; amountCents: number; feeCents: number; status: string }[];
+    /** payments' ledger, one row per entry with its transaction (audit-payments.ts judges it). */
+    ledger?: LedgerRow[];
   };
   catalog: BusTables & {
     events: { id: string; version: number }[];
@@ -267,6 +270,7 @@ export async function loadAuditData(dbUrl: (service: DatabaseService) => string,
       c,
       'SELECT order_id AS "orderId", seller_id AS "sellerId", amount_cents AS "amountCents", fee_cents AS "feeCents", status FROM payouts',
     ),
+    ledger: await query<LedgerRow>(c, LEDGER_ENTRIES_SQL),
   }));
   const catalog = await withClient(dbUrl('catalog'), async (c) => ({
     ...(await busTables(c)),
