@@ -16,6 +16,7 @@ export * from './db/transaction';
 export * from './db/migrate';
 export * from './db/ensure-database';
 export * from './lifecycle/lifecycle';
+export * from './lifecycle/periodic-task';
 export * from './events';
 export * from './bus';
 export * from './context/causation';
