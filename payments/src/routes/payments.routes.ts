@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { body } from 'express-validator';
 import { centsToPrice, isUuid, requireAuth, userOf, validateRequest } from '@ticketing/common';
+import { receiptOfOrder } from '../domain/receipt';
 import type { Payment } from '../domain/take-payment';
 import { takePayment, type PaymentsDeps } from '../domain/take-payment';
 
@@ -33,6 +34,12 @@ export function paymentsRouter(deps: PaymentsDeps): Router {
       res.status(201).json(paymentJson(payment));
     },
   );
+
+  // The buyer's receipt (docs/services/payments.md "Receipt"): 401 signed out, 404 unknown or non-UUID, 403 not theirs.
+  router.get('/api/payments', requireAuth, async (req, res) => {
+    const payments = await receiptOfOrder(deps.pool, userOf(req).id, req.query.orderId);
+    res.status(200).json({ payments });
+  });
 
   return router;
 }
