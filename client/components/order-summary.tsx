@@ -1,10 +1,14 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import type { Order } from '@/lib/api-types';
 import { formatPrice, ticketsCount } from '@/lib/format';
 import type { OrderDisplay } from '@/lib/orders';
 
-/** What the order is for and what it costs: the amounts the order fixed when it was created, never recomputed. */
-export function OrderSummary({ order, display }: { order: Order; display: OrderDisplay }) {
+/**
+ * What the order is for and what it costs: the amounts the order fixed when it was created, never recomputed.
+ * `receipt` (what was paid and refunded) goes under the breakdown.
+ */
+export function OrderSummary({ order, display, receipt }: { order: Order; display: OrderDisplay; receipt?: ReactNode }) {
   const subtotal = Math.round(order.unitPrice * order.quantity * 100) / 100;
   return (
     <section className="card order-summary" aria-labelledby="order-title">
@@ -52,6 +56,7 @@ export function OrderSummary({ order, display }: { order: Order; display: OrderD
           </tr>
         </tbody>
       </table>
+      {receipt}
       <p className="muted small">
         {order.event && (
           <>

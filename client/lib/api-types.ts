@@ -134,6 +134,26 @@ export interface Payment {
   status: 'succeeded';
 }
 
+/** GET /api/payments?orderId=: a refund of a payment, and why (as far as payments knows; see PaidPayment). */
+export interface PaymentRefund {
+  id: string;
+  amount: number;
+  status: 'pending' | 'succeeded';
+  /** `cancelled`: the order was cancelled after it was paid (the order's own `reason` says why); `payment_rejected`: it had already ended. */
+  reason: CancelReason;
+  createdAt: string;
+  refundedAt: string | null;
+}
+
+/** GET /api/payments?orderId=: the buyer's receipt, one entry per payment of the order. */
+export interface PaidPayment {
+  id: string;
+  amount: number;
+  status: 'succeeded' | 'refunded';
+  createdAt: string;
+  refunds: PaymentRefund[];
+}
+
 export interface ApiErrorItem {
   message: string;
   field?: string;
