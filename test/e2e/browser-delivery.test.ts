@@ -268,6 +268,16 @@ describe('delivery in Chromium', () => {
     await visible(buyer.page.getByText('Not delivered: refunded'));
     expect(await refunded.isVisible()).toBe(true);
     await screenshot(buyer.page, 'delivery-09-order-not-delivered');
+
+    // The receipt (read when the page loads) has the payment and its refund, with why.
+    const refundLine = buyer.page.getByTestId('receipt-refund');
+    await eventually('the receipt to show the refund made', async () => {
+      await buyer.page.reload();
+      return (await refundLine.count()) === 1 && ((await refundLine.textContent()) ?? '').startsWith('Refunded $27.50 on');
+    });
+    expect(await buyer.page.getByTestId('receipt-payment').textContent()).toMatch(/^Paid \$27\.50 on /);
+    expect(await refundLine.textContent()).toMatch(/— the seller did not deliver$/);
+    await screenshot(buyer.page, 'delivery-09b-order-receipt');
   }, 150_000);
 });
 
