@@ -148,17 +148,20 @@ function cancelWhere(db: Queryable, where: string, reason: string, values: unkno
 export type ExpiredScope = { listingId: string } | { userId: string } | { orderId: string };
 
 /**
- * Cancels (reason expired) the `created` orders in scope whose hold has run out by the database clock. An order
- * another transaction has locked (a payment, the expiration consumer, a cancel deciding it right now) is skipped,
- * not waited for: that transaction decides it, and a sweep that never waits for several rows in turn can never be
- * half of a deadlock with a consumer batch locking the same orders in another order (a 500 for a buyer).
+ * Cancels (reason expired) the `created` orders in scope whose hold has run out by the database clock. Over a listing
+ * or a buyer, an order another transaction has locked (a payment, the expiration consumer, a cancel deciding it right
+ * now) is skipped, not waited for: that transaction decides it, and a sweep that never waits for several rows in turn
+ * can never be half of a deadlock with a consumer batch locking the same orders in another order (a 500 for a buyer).
+ * One order (`orderId`) is waited for: a single row lock, taken first in its transaction, cannot close a cycle, and a
+ * reader must not be shown `created` for an order whose expiry another reader is committing right now.
  */
 export function cancelExpiredOrders(db: Queryable, scope: ExpiredScope): Promise<OrderRow[]> {
   const [column, value] =
     'listingId' in scope ? ['listing_id', scope.listingId] : 'userId' in scope ? ['user_id', scope.userId] : ['id', scope.orderId];
+  const lock = 'orderId' in scope ? 'FOR UPDATE' : 'FOR UPDATE SKIP LOCKED';
   return cancelWhere(
     db,
-    `id IN (SELECT id FROM orders WHERE ${column} = $1 AND status = 'created' AND expires_at < now() FOR UPDATE SKIP LOCKED)
+    `id IN (SELECT id FROM orders WHERE ${column} = $1 AND status = 'created' AND expires_at < now() ${lock})
      AND status = 'created'`,
     `'expired'`,
     [value],

@@ -14,6 +14,11 @@ export async function listOrders(pool: Pool, userId: string, page: { limit: numb
   if (orders.some(isPastExpiry)) {
     await withTransaction(pool, (tx) => cancelExpired(tx, { userId }));
     orders = await listOrdersOfUser(pool, userId, query);
+    // The buyer-wide sweep skips orders another transaction holds (a concurrent read's sweep, the expiration consumer):
+    // wait for each of those on its own, one lock per transaction, so the page never shows a lapsed hold as holding.
+    const stillShown = orders.filter(isPastExpiry);
+    for (const order of stillShown) await withTransaction(pool, (tx) => cancelExpired(tx, { orderId: order.id }));
+    if (stillShown.length) orders = await listOrdersOfUser(pool, userId, query);
   }
   const shown = orders.slice(0, page.limit);
   const last = shown[shown.length - 1];
