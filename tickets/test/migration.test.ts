@@ -49,7 +49,7 @@ async function fillThroughOldSchema(): Promise<void> {
 test('a database filled by the old schema migrates to listings, held tickets, the legacy event and one snapshot per listing', async () => {
   await fillThroughOldSchema();
   const applied = await runMigrations(db.pool, TICKETS_MIGRATIONS);
-  expect(applied).toEqual(['catalog-events/0001_catalog_events.sql', 'tickets/0002_listings.sql', 'tickets/0003_delivery.sql', 'tickets/0004_event_cancelled.sql']);
+  expect(applied).toEqual(['catalog-events/0001_catalog_events.sql', 'tickets/0002_listings.sql', 'tickets/0003_delivery.sql', 'tickets/0004_event_cancelled.sql', 'tickets/0005_known_order_versions.sql']);
   // 0003 on old rows: no items, nothing delivered, buyers unknown.
   const delivery = await db.pool.query(
     `SELECT (SELECT count(*)::int FROM tickets WHERE has_item OR delivered_at IS NOT NULL OR item_fingerprint IS NOT NULL) AS items,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { listingChangedSchema } from '@ticketing/common';
-import { publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
+import { orderCancelledPayload, orderCompletedPayload, publishTestEvent, signedInUser, waitFor } from '@ticketing/common/testing';
 import { startTicketsWithBus, type TicketsWithBus } from './events-support';
 import { orderCancelled, orderCompleted, orderCreated } from './order-fixtures';
 import { createListingAs, outboxRows, seedEvent, type ListingBody } from './support';
@@ -119,6 +119,18 @@ test('a sold ticket stays sold when an older order.created arrives after the new
   await ctx.deliver(bus(), 'order.completed', orderCompleted(newer));
   await ctx.deliver(bus(), 'order.created', older);
   expect(await state(l)).toMatchObject({ tickets: [['sold', newer.id]] });
+});
+
+test('a paid order cancelled afterwards (event cancelled): its completion redelivered after the cancellation does not sell again', async () => {
+  const l = await newListing(['1', '2']);
+  const paid = orderCreated(l, l.tickets);
+  await ctx.deliver(bus(), 'order.created', paid);
+  // orders: created (v0) → complete (v1) → cancelled event_cancelled (v2); the completion comes back last (a redelivery).
+  await ctx.deliver(bus(), 'order.cancelled', orderCancelledPayload(paid, 'event_cancelled', 2));
+  await ctx.deliver(bus(), 'order.completed', orderCompletedPayload(paid, undefined, 1));
+  const after = await state(l);
+  expect(after.tickets.map(([status]) => status)).not.toContain('sold');
+  expect(after.tickets.every(([, orderId]) => orderId === null)).toBe(true);
 });
 
 test('a withdrawn listing: a late order still holds the tickets it took, and its cancellation leaves them withdrawn', async () => {

@@ -16,27 +16,32 @@ export interface KnownOrder {
 const COLUMNS = `order_id AS "orderId", listing_id AS "listingId", ticket_ids AS "ticketIds", state, expires_at AS "expiresAt", buyer_id AS "buyerId"`;
 
 /**
- * Records an order's state. An ended order (cancelled, completed) never goes back to created, and a completed one
- * is never recorded as cancelled: orders does not do that, and a late or duplicate event must not pretend it did.
- * expires_at is kept once known; the ticket ids are the order's (every order event names them all). Returns the
- * state now stored.
+ * Records an order's state. An event older than one already seen (by the order's version) changes nothing: a
+ * completion redelivered after the order's cancellation must not undo it. Otherwise an ended order (cancelled,
+ * completed) never goes back to created, and a completed one is recorded as cancelled only by a newer event (orders
+ * ends a paid order when its delivery is missed or its event cancelled). expires_at is kept once known; the ticket ids
+ * are the order's (every order event names them all). Returns the state now stored.
  */
 export async function rememberOrder(
   db: Queryable,
-  o: { orderId: string; listingId: string; ticketIds: string[]; state: KnownOrderState; expiresAt?: string | null; buyerId?: string },
+  o: { orderId: string; listingId: string; ticketIds: string[]; state: KnownOrderState; version?: number; expiresAt?: string | null; buyerId?: string },
 ): Promise<KnownOrder> {
   const { rows } = await db.query<KnownOrder>(
-    `INSERT INTO known_orders AS k (order_id, listing_id, ticket_ids, state, expires_at, buyer_id) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO known_orders AS k (order_id, listing_id, ticket_ids, state, expires_at, buyer_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (order_id) DO UPDATE SET
        state = CASE
+         WHEN k.version IS NOT NULL AND EXCLUDED.version IS NOT NULL AND EXCLUDED.version < k.version THEN k.state
+         WHEN k.state = 'completed' AND EXCLUDED.state = 'cancelled' AND EXCLUDED.version IS NOT NULL AND EXCLUDED.version > coalesce(k.version, 0) THEN EXCLUDED.state
          WHEN k.state = 'completed' THEN k.state
          WHEN k.state = 'cancelled' AND EXCLUDED.state <> 'completed' THEN k.state
+         WHEN k.state = 'cancelled' AND k.version IS NOT NULL AND coalesce(EXCLUDED.version, 0) < k.version THEN k.state
          ELSE EXCLUDED.state END,
+       version = GREATEST(k.version, EXCLUDED.version),
        expires_at = COALESCE(k.expires_at, EXCLUDED.expires_at),
        buyer_id = COALESCE(k.buyer_id, EXCLUDED.buyer_id),
        updated_at = now()
      RETURNING ${COLUMNS}`,
-    [o.orderId, o.listingId, o.ticketIds, o.state, o.expiresAt ?? null, o.buyerId ?? null],
+    [o.orderId, o.listingId, o.ticketIds, o.state, o.expiresAt ?? null, o.buyerId ?? null, o.version ?? null],
   );
   return rows[0]!;
 }

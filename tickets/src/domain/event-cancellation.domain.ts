@@ -39,7 +39,7 @@ export async function closeCancelledEvent(tx: Queryable, eventId: string, now = 
  * sale again: the event will not happen) and a delivery still pending stops. Returns how many tickets moved.
  */
 export async function withdrawOrderOfCancelledEvent(ctx: { tx: PoolClient; logger: Logger }, order: OrderCancelledEvent): Promise<number> {
-  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
+  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled', version: order.version });
   await markOrderNotDelivered(ctx.tx, order.id);
   await cancelPendingDelivery(ctx.tx, order.id, new Date());
   const withdrawn = await withdrawTicketsOfOrder(ctx.tx, order.listingId, order.id);

@@ -75,7 +75,7 @@ export async function applyOrderCreated(ctx: HoldContext, order: OrderCreatedEve
   const ticketIds = order.tickets.map((t) => t.id);
   const locked = await lockOrReport(ctx, order.listingId, ticketIds, order.id, 'order.created');
   if (!locked) return 'unknown-listing';
-  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds, state: 'created', expiresAt: order.expiresAt, buyerId: order.userId });
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds, state: 'created', version: order.version, expiresAt: order.expiresAt, buyerId: order.userId });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state !== 'created') {
     log.info({ orderState: known.state }, 'order.created after the order ended; not holding');
@@ -103,7 +103,7 @@ export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelle
   if (!locked) return 'unknown-listing';
   if (order.reason === 'not_delivered') return withdrawUndelivered(ctx, order, locked);
   if (order.reason === 'event_cancelled') return (await withdrawOrderOfCancelledEvent(ctx, order)) ? 'withdrawn' : 'unchanged';
-  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled', version: order.version });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
   if (known.state === 'completed') {
     log.error('order.cancelled for a completed order; ignored (orders never cancels a completed order)');
@@ -123,7 +123,7 @@ export async function applyOrderCancelled(ctx: HoldContext, order: OrderCancelle
  * (withdrawn, never for sale again; their barcodes leave the uniqueness set, so a genuine holder may list them anew).
  */
 async function withdrawUndelivered(ctx: HoldContext, order: OrderCancelledEvent, locked: Locked): Promise<HoldOutcome> {
-  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled' });
+  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'cancelled', version: order.version });
   await markOrderNotDelivered(ctx.tx, order.id);
   const sold = locked.tickets.filter((t) => t.orderId === order.id && t.status === 'sold').map((t) => t.id);
   if (!sold.length) return 'unchanged';
@@ -135,8 +135,12 @@ async function withdrawUndelivered(ctx: HoldContext, order: OrderCancelledEvent,
 export async function applyOrderCompleted(ctx: HoldContext, order: OrderCompletedEvent, rules: DeliveryRules): Promise<HoldOutcome> {
   const locked = await lockOrReport(ctx, order.listingId, order.ticketIds, order.id, 'order.completed');
   if (!locked) return 'unknown-listing';
-  await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'completed' });
+  const known = await rememberOrder(ctx.tx, { orderId: order.id, listingId: order.listingId, ticketIds: order.ticketIds, state: 'completed', version: order.version });
   const log = ctx.logger.child({ listingId: order.listingId, orderId: order.id });
+  if (known.state !== 'completed') {
+    log.info('order.completed older than the order\'s cancellation (a redelivery); not selling');
+    return 'unchanged';
+  }
   const toSell: string[] = [];
   for (const t of locked.tickets) {
     if (t.status === 'sold') {
